@@ -1,0 +1,31 @@
+from django.db import models, transaction
+from django.db.models import F
+
+# The counter is a single row, made by migration 0002.
+COUNTER_ID = 1
+
+
+class VisitCounter(models.Model):
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "visit counter"
+
+    def __str__(self):
+        return f"{self.count} visits"
+
+
+def record_visit():
+    """Count one visit and return the new total.
+
+    The increment happens inside the database (count = count + 1), and the
+    transaction is IMMEDIATE (settings.DATABASES), so concurrent workers queue
+    for the write lock and each one reads back its own total.
+    """
+    with transaction.atomic():
+        VisitCounter.objects.filter(pk=COUNTER_ID).update(count=F("count") + 1)
+        return visit_count()
+
+
+def visit_count():
+    return VisitCounter.objects.values_list("count", flat=True).get(pk=COUNTER_ID)

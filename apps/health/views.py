@@ -1,0 +1,21 @@
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from apps.health.checks import database_problem
+
+
+@never_cache
+@require_safe
+def liveness(request):
+    """200 while the process serves requests; it touches no database."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readiness(request):
+    """200 only when the database answers and is migrated, else 503 and why."""
+    if problem := database_problem():
+        return JsonResponse({"status": "unavailable", "reason": problem}, status=503)
+    return JsonResponse({"status": "ok"})

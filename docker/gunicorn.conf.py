@@ -1,0 +1,86 @@
+"""gunicorn's configuration, for the images and for a local run alike.
+
+Each value can be overridden from the environment: the variables below, or any
+gunicorn flag through GUNICORN_CMD_ARGS, which gunicorn applies on top.
+"""
+
+import logging
+import os
+import sys
+
+from project.env import env_choice, env_int, env_str
+from project.log import stdout_logging
+
+wsgi_app = "project.wsgi:application"
+
+# 0.0.0.0: inside a container, loopback would be unreachable from outside.
+bind = f"0.0.0.0:{env_int('PORT', 8000, minimum=1)}"
+
+workers = env_int("WEB_CONCURRENCY", 2, minimum=1)
+worker_class = env_choice(
+    "GUNICORN_WORKER_CLASS", "GTHREAD", {"SYNC", "GTHREAD"}
+).lower()
+threads = env_int("GUNICORN_THREADS", 4, minimum=1)
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+# Well inside compose's stop_grace_period, so that in-flight requests finish
+# before the engine sends SIGKILL.
+graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 20, minimum=1)
+keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
+
+# The workers' heartbeat files: on a RAM disk, never on the image's (possibly
+# read-only) filesystem. Where there is no /dev/shm (macOS), gunicorn's default.
+WORKER_TMP_DIR = "/dev/shm"  # noqa: S108 (a RAM disk, not a shared temp file)
+if os.path.isdir(WORKER_TMP_DIR):
+    worker_tmp_dir = WORKER_TMP_DIR
+
+# Trust X-Forwarded-* only from these proxy addresses.
+forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# gunicorn ≥ 25 opens a control socket under $HOME by default; nothing here
+# uses it, and the images' filesystem is read-only.
+control_socket_disable = True
+
+loglevel = env_choice(
+    "GUNICORN_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+).lower()
+# Access and error logs to stdout, in the same one-line format as Django's.
+accesslog = "-"
+logconfig_dict = stdout_logging(loglevel.upper(), ["gunicorn.error", "gunicorn.access"])
+
+
+def on_starting(server):
+    """Migrate before the port opens, in the master, on every start.
+
+    Migrations are idempotent, so a restart is safe. A database that cannot be
+    migrated (a read-only or full volume) is logged, not fatal: the server
+    still starts, and /readyz answers 503 with the reason until it is fixed.
+    """
+    import django
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+    from django.db import DatabaseError, connections
+
+    log = logging.getLogger("gunicorn.error")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        # One line naming the variable, not a traceback.
+        log.critical("Configuration error: %s", error)
+        sys.exit(1)
+    if not os.path.ismount(settings.DATA_DIR):
+        log.warning(
+            "The data directory %s is not a mounted volume: in a container, the "
+            "database and the generated secret key are lost with the container. "
+            "Mount a volume there to keep them.",
+            settings.DATA_DIR,
+        )
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+        log.info("Database migrations are applied.")
+    except DatabaseError:
+        log.exception("Migrations could not be applied; /readyz reports why.")
+    finally:
+        # Workers are forked from this process: they must not share its connection.
+        connections.close_all()
