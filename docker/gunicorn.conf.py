@@ -8,24 +8,34 @@ import logging
 import os
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
+
 from project.env import env_choice, env_int, env_str
-from project.log import stdout_logging
+from project.log import LEVELS, stdout_logging
 
 wsgi_app = "project.wsgi:application"
 
-# 0.0.0.0: inside a container, loopback would be unreachable from outside.
-bind = f"0.0.0.0:{env_int('PORT', 8000, minimum=1)}"
+# A malformed value stops gunicorn with one line naming it, not a traceback
+# (SystemExit passes through gunicorn's config loader).
+try:
+    # 0.0.0.0: inside a container, loopback would be unreachable from outside.
+    bind = f"0.0.0.0:{env_int('PORT', 8000, minimum=1)}"
 
-workers = env_int("WEB_CONCURRENCY", 2, minimum=1)
-worker_class = env_choice(
-    "GUNICORN_WORKER_CLASS", "GTHREAD", {"SYNC", "GTHREAD"}
-).lower()
-threads = env_int("GUNICORN_THREADS", 4, minimum=1)
-timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
-# Well inside compose's stop_grace_period, so that in-flight requests finish
-# before the engine sends SIGKILL.
-graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 20, minimum=1)
-keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
+    workers = env_int("WEB_CONCURRENCY", 2, minimum=1)
+    worker_class = env_choice(
+        "GUNICORN_WORKER_CLASS", "GTHREAD", {"SYNC", "GTHREAD"}
+    ).lower()
+    threads = env_int("GUNICORN_THREADS", 4, minimum=1)
+    timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+    # Well inside compose's stop_grace_period, so that in-flight requests finish
+    # before the engine sends SIGKILL.
+    graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 20, minimum=1)
+    keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
+    # Trust X-Forwarded-* only from these proxy addresses.
+    forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+    loglevel = env_choice("GUNICORN_LOG_LEVEL", "INFO", LEVELS)
+except ImproperlyConfigured as error:
+    sys.exit(f"Configuration error: {error}")
 
 # The workers' heartbeat files: on a RAM disk, never on the image's (possibly
 # read-only) filesystem. Where there is no /dev/shm (macOS), gunicorn's default.
@@ -33,19 +43,13 @@ WORKER_TMP_DIR = "/dev/shm"  # noqa: S108 (a RAM disk, not a shared temp file)
 if os.path.isdir(WORKER_TMP_DIR):
     worker_tmp_dir = WORKER_TMP_DIR
 
-# Trust X-Forwarded-* only from these proxy addresses.
-forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-
 # gunicorn ≥ 25 opens a control socket under $HOME by default; nothing here
 # uses it, and the images' filesystem is read-only.
 control_socket_disable = True
 
-loglevel = env_choice(
-    "GUNICORN_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
-).lower()
 # Access and error logs to stdout, in the same one-line format as Django's.
 accesslog = "-"
-logconfig_dict = stdout_logging(loglevel.upper(), ["gunicorn.error", "gunicorn.access"])
+logconfig_dict = stdout_logging(loglevel, ["gunicorn.error", "gunicorn.access"])
 
 
 def on_starting(server):
@@ -57,7 +61,6 @@ def on_starting(server):
     """
     import django
     from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import call_command
     from django.db import DatabaseError, connections
 

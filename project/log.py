@@ -4,6 +4,7 @@ with its level and logger, for `docker logs` and any collector."""
 import logging
 
 LINE_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 
 
 class WithoutTraceback(logging.Filter):

@@ -18,7 +18,7 @@ from project.env import (
     env_path,
     env_str,
 )
-from project.log import stdout_logging
+from project.log import LEVELS, stdout_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -188,9 +188,7 @@ if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", False):
 
 # --- Logging --------------------------------------------------------------
 
-LOG_LEVEL = env_choice(
-    "DJANGO_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
-)
+LOG_LEVEL = env_choice("DJANGO_LOG_LEVEL", "INFO", LEVELS)
 # Django's own "django" logger keeps no handler of its own, so that each event
 # is written once, by the root logger.
 LOGGING = stdout_logging(LOG_LEVEL)

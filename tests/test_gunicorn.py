@@ -1,0 +1,97 @@
+"""The app behind gunicorn, started with the images' own configuration."""
+
+import re
+import time
+
+import pytest
+
+from tests import serving
+
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+ "
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serving.gunicorn(tmp_path_factory.mktemp("data")) as server:
+        yield server
+
+
+def log_line(server, text, timeout=10):
+    """The first log line containing `text`, waited for: workers log the
+    access line only after the response is sent."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = [line for line in server.output().splitlines() if text in line]
+        if lines or time.monotonic() > deadline:
+            return lines[0] if lines else None
+        time.sleep(0.1)
+
+
+def test_it_serves_the_moscow_time_page(server):
+    status, body = serving.get(f"{server.url}/")
+    assert status == 200
+    assert "<h1>Moscow time</h1>" in body
+
+
+def test_it_answers_the_liveness_probe(server):
+    assert serving.get(f"{server.url}/healthz") == (200, '{"status": "ok"}')
+
+
+def test_it_is_ready_because_migrations_ran_on_start(server):
+    assert serving.get(f"{server.url}/readyz") == (200, '{"status": "ok"}')
+
+
+def test_it_logs_a_request_as_one_access_line_with_level_and_logger(server):
+    serving.get(f"{server.url}/api/time?marker=access-line")
+    line = log_line(server, "/api/time?marker=access-line")
+    assert line is not None
+    assert " INFO gunicorn.access " in line
+    assert '"GET /api/time?marker=access-line HTTP/1.1" 200 ' in line
+
+
+def test_it_warns_that_the_data_directory_is_not_a_volume(server):
+    line = log_line(server, "is not a mounted volume")
+    assert line is not None
+    assert " WARNING gunicorn.error " in line
+
+
+def test_it_writes_every_log_line_with_a_time_level_and_logger(server):
+    serving.get(f"{server.url}/")
+    log_line(server, '"GET / HTTP/1.1"')
+    lines = server.output().splitlines()
+    assert lines
+    assert [line for line in lines if not LOG_LINE.match(line)] == []
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        {"DJANGO_ALLOWED_HOSTS": "http://x"},
+        # Read by gunicorn.conf.py itself, before Django is set up.
+        {"GUNICORN_THREADS": "many"},
+    ],
+    ids=lambda env: next(iter(env)),
+)
+def refused(request, tmp_path_factory):
+    """(variable, exit status, output) of a start with one malformed setting."""
+    returncode, output = serving.run_until_exit(
+        tmp_path_factory.mktemp("data"), request.param
+    )
+    return next(iter(request.param)), returncode, output
+
+
+def test_it_exits_with_an_error_status_on_a_malformed_setting(refused):
+    _, returncode, _ = refused
+    assert returncode not in (0, None)
+
+
+def test_it_names_the_malformed_variable_on_one_line(refused):
+    variable, _, output = refused
+    assert len([line for line in output.splitlines() if variable in line]) == 1
+
+
+def test_it_prints_no_traceback_for_a_malformed_setting(refused):
+    _, _, output = refused
+    assert "Traceback" not in output
