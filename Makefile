@@ -1,0 +1,57 @@
+# Everyday tasks, one word each: `make help` lists them.
+#
+# The virtual environment (.venv) is made on first use from a Python >= 3.12:
+# the first of python3.14, python3.13, python3.12, python3 that is new enough,
+# or the one named by PYTHON=...
+.DEFAULT_GOAL := help
+.PHONY: help run dev test containers bench lint format deps clean
+
+NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 12))
+PYTHON ?= $(firstword $(foreach candidate,python3.14 python3.13 python3.12 python3,\
+	$(if $(shell $(candidate) -c '$(NEW_ENOUGH)' 2>/dev/null && echo yes),$(candidate))))
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+help: ## List the tasks.
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+run: ## Build and run the app on http://localhost:8000 (APP_VARIANT=distroless for the other image).
+	docker compose up --build
+
+dev: ## Django's dev server in a container, with the source mounted and live reload.
+	docker compose -f compose.yaml -f compose.dev.yaml up --build
+
+test: $(INSTALLED) ## Run the test suite (unit, gunicorn and browser tests).
+	$(BIN)/python manage.py test
+
+containers: $(INSTALLED) ## Build both images and run the container suite against each.
+	$(BIN)/pytest -m container tests/container
+
+bench: $(INSTALLED) ## Measure both images side by side; figures into DOCKER.md.
+	$(BIN)/python -m benchmarks
+
+lint: $(INSTALLED) ## ruff, hadolint on both Dockerfiles, and compose's own check.
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/hadolint docker/alpine.Dockerfile docker/distroless.Dockerfile
+	docker compose config --quiet
+
+format: $(INSTALLED) ## Format the code and apply ruff's safe fixes.
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+deps: $(INSTALLED) ## Re-resolve the hashed requirement files from requirements/*.in.
+	cd requirements && ../$(BIN)/uv pip compile --quiet --upgrade --generate-hashes \
+		--universal --python-version 3.13 base.in -o base.txt
+	cd requirements && ../$(BIN)/uv pip compile --quiet --upgrade --generate-hashes \
+		--universal --python-version 3.13 dev.in -o dev.txt
+
+clean: ## Remove the virtual environment, local data, collected static files, results.
+	rm -rf $(VENV) data staticfiles test-results
+
+$(INSTALLED): requirements/dev.txt
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: run with PYTHON=/path/to/python3.12 or newer." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --requirement requirements/dev.txt
+	touch $@
