@@ -12,6 +12,9 @@ PYTHON ?= $(firstword $(foreach candidate,python3.14 python3.13 python3.12 pytho
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# uv records this command in each .txt header, where Renovate reads it back to
+# refresh the pins: Renovate takes only `--option=value` forms (CONTRIBUTING.md).
+COMPILE := --generate-hashes --universal --python-version=3.13
 
 help: ## List the tasks.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -42,10 +45,10 @@ format: $(INSTALLED) ## Format the code and apply ruff's safe fixes.
 	$(BIN)/ruff check --fix .
 
 deps: $(INSTALLED) ## Re-resolve the hashed requirement files from requirements/*.in.
-	cd requirements && ../$(BIN)/uv pip compile --quiet --upgrade --generate-hashes \
-		--universal --python-version 3.13 base.in -o base.txt
-	cd requirements && ../$(BIN)/uv pip compile --quiet --upgrade --generate-hashes \
-		--universal --python-version 3.13 dev.in -o dev.txt
+	cd requirements && ../$(BIN)/uv pip compile --quiet --upgrade $(COMPILE) \
+		base.in --output-file=base.txt
+	cd requirements && ../$(BIN)/uv pip compile --quiet --upgrade $(COMPILE) \
+		dev.in --output-file=dev.txt
 
 clean: ## Remove the virtual environment, local data, collected static files, results.
 	rm -rf $(VENV) data staticfiles test-results
