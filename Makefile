@@ -34,11 +34,19 @@ containers: $(INSTALLED) ## Build both images and run the container suite agains
 bench: $(INSTALLED) ## Measure both images side by side; figures into DOCKER.md.
 	$(BIN)/python -m benchmarks
 
-lint: $(INSTALLED) ## ruff, hadolint on both Dockerfiles, and compose's own check.
+lint: $(INSTALLED) ## ruff, hadolint, compose's own check, schemas of the config files.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint docker/alpine.Dockerfile docker/distroless.Dockerfile
 	docker compose config --quiet
+	docker compose -f compose.yaml -f compose.dev.yaml config --quiet
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec \
+		compose.yaml compose.dev.yaml docker/variants.yaml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema custom.github-workflows-require-timeout \
+		.github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.renovate renovate.json
+	$(BIN)/pre-commit validate-config
 
 format: $(INSTALLED) ## Format the code and apply ruff's safe fixes.
 	$(BIN)/ruff format .
