@@ -1,0 +1,60 @@
+"""gunicorn's worker settings compared, through the variables its config reads.
+
+The shipped default (docker/gunicorn.conf.py, no variable set) is measured in
+the same run as the alternatives, so that the choice rests on one machine's
+figures taken side by side.
+"""
+
+import math
+
+from benchmarks import targets
+
+SHIPPED = "shipped default"
+# Name -> environment. sync workers serve one request at a time each, so they
+# get as many workers as gthread has threads in all; --preload imports the app
+# once in the master, before the workers fork.
+CONFIGS = {
+    SHIPPED: {},
+    "sync, 2 workers": {"GUNICORN_WORKER_CLASS": "SYNC", "WEB_CONCURRENCY": "2"},
+    "sync, 4 workers": {"GUNICORN_WORKER_CLASS": "SYNC", "WEB_CONCURRENCY": "4"},
+    "gthread, 1 worker x 8 threads": {"WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "8"},
+    "gthread, 2 workers x 2 threads": {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "2"},
+    "gthread, 4 workers x 2 threads": {"WEB_CONCURRENCY": "4", "GUNICORN_THREADS": "2"},
+    "shipped default, --preload": {"GUNICORN_CMD_ARGS": "--preload"},
+}
+
+
+def score(load):
+    """Geometric mean of requests/s over every endpoint and connection level:
+    no single endpoint can carry a setting."""
+    rates = [f["requests_per_s"] for levels in load.values() for f in levels.values()]
+    return math.exp(sum(math.log(rate) for rate in rates) / len(rates))
+
+
+def acceptable(measured):
+    """Meets the issue's targets for errors, p99 and memory, with a worker class
+    fit to face clients directly: compose publishes gunicorn with no buffering
+    proxy in front, and a sync worker is held by one slow client for a whole
+    request (gunicorn's "Deploying" docs ask for such a proxy before sync)."""
+    if measured["env"].get("GUNICORN_WORKER_CLASS") == "SYNC":
+        return False
+    load = measured["load"]
+    failures = sum(
+        f["errors"] + f["non_2xx"] for lv in load.values() for f in lv.values()
+    )
+    p99 = [
+        levels[targets.P99_CONNECTIONS]["p99_ms"]
+        for levels in load.values()
+        if targets.P99_CONNECTIONS in levels
+    ]
+    return (
+        failures == 0
+        and all(ms <= targets.P99_MS for ms in p99)
+        and measured["memory_after_load"]["container_mb"] <= targets.MEMORY_MB
+    )
+
+
+def best(measured):
+    """The fastest acceptable setting (or the fastest of all, when none is)."""
+    eligible = {name: m for name, m in measured.items() if acceptable(m)} or measured
+    return max(eligible, key=lambda name: score(eligible[name]["load"]))

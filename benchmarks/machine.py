@@ -1,0 +1,35 @@
+"""The machine and engine a run was measured on, for the JSON's header."""
+
+import json
+import os
+import platform
+import re
+from pathlib import Path
+
+from tests.container.stack import run
+
+
+def _first(pattern, path):
+    match = re.search(pattern, Path(path).read_text(encoding="utf-8"), re.MULTILINE)
+    return match.group(1).strip() if match else None
+
+
+def describe():
+    memory_kb = int(_first(r"^MemTotal:\s+(\d+) kB", "/proc/meminfo"))
+    engine = json.loads(run("docker", "version", "--format", "{{json .}}").stdout)
+    # wrk prints its version on its usage screen and exits 1.
+    wrk = run("wrk", "--version", check=False).stdout.splitlines()[0]
+    return {
+        "machine": {
+            "cores": os.cpu_count(),
+            "cpu": _first(r"^model name\s*:(.*)$", "/proc/cpuinfo"),
+            "memory_gb": memory_kb / 1e6,
+            "kernel": platform.release(),
+        },
+        "engine": {
+            "docker": engine["Server"]["Version"],
+            "api": engine["Server"]["ApiVersion"],
+            "compose": run("docker", "compose", "version", "--short").stdout.strip(),
+            "load_generator": wrk,
+        },
+    }
