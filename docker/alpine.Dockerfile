@@ -22,6 +22,11 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     pip --python /opt/venv/bin/python install \
         --require-hashes --no-deps --only-binary=:all: \
         --requirement /tmp/requirements.txt; \
+    # Translations: the site speaks English alone (LANGUAGE_CODE en-us, no
+    # LocaleMiddleware), so other languages' catalogues are never loaded, and
+    # .po files are the catalogues' sources, never read at run time (~15 MB).
+    find /opt/venv/lib -name '*.po' -exec rm -f {} +; \
+    find /opt/venv/lib -path '*/locale/*/LC_MESSAGES/*.mo' ! -path '*/locale/en/*' -exec rm -f {} +; \
     # Bytecode now, because the read-only image cannot write it at run time;
     # unchecked-hash pycs are used without comparing against the sources.
     python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash /opt/venv/lib; \
@@ -42,6 +47,15 @@ RUN set -eux; \
 
 # ---------------------------------------------------------------------------
 FROM ${PYTHON_ALPINE_IMAGE}
+
+# The base ships its standard library without bytecode, and the read-only
+# image cannot write any: compiled once here, or every start compiles what it
+# imports. Before the app's build arguments, so a new version reuses the layer;
+# site-packages (pip, removed below) is left out.
+RUN set -eux; \
+    stdlib="$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')"; \
+    python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash -x '/site-packages/' "${stdlib}"; \
+    python3 -c 'import importlib.util, os; assert os.path.exists(importlib.util.cache_from_source(os.__file__))'
 
 ARG APP_VERSION=dev
 ARG APP_REVISION=unknown
