@@ -41,6 +41,12 @@ def build(web, tag, no_cache=False):
     return time.monotonic() - since, result.stderr + result.stdout
 
 
+def built_image(output):
+    """The image id BuildKit's plain progress reports writing: the harness
+    measures by id, since concurrent builds elsewhere may move the tag."""
+    return re.findall(r"writing image (sha256:[0-9a-f]{64})", output)[-1]
+
+
 def cached_steps(output):
     """The titles of the steps BuildKit's plain progress marks CACHED."""
     titles = dict(re.findall(r"^#(\d+) (\[.*)$", output, flags=re.MULTILINE))
@@ -91,5 +97,5 @@ def rebuild_after_code_change(variant):
 def cold_build(web):
     """A build of the variant's own tag with --no-cache (pip's download cache,
     a cache mount, is kept: the time is building, not downloading)."""
-    seconds, _ = build(web, web["image"], no_cache=True)
-    return {"seconds": seconds}
+    seconds, output = build(web, web["image"], no_cache=True)
+    return {"seconds": seconds, "image_id": built_image(output)}

@@ -77,11 +77,14 @@ def loaded(container, paths, plan, seconds):
 
 def measure_variant(variant, plan):
     web = containers.service(variant)
-    result = {"image": web["image"]}
+    result = {"tag": web["image"]}
     if plan.cold_build:
         result["build"] = {"cold": build.cold_build(web)}
+        image_id = result["build"]["cold"]["image_id"]
     else:
-        build.build(web, web["image"])
+        image_id = build.built_image(build.build(web, web["image"])[1])
+    web = {**web, "image": image_id}
+    result["image_id"] = image_id
     result["size"] = sizes.image_sizes(web)
     result["inside"] = contents.inventory(web["image"])
     volume = containers.new_volume()
@@ -131,8 +134,8 @@ def measure_serving(web, volume, plan):
     }
 
 
-def compare_settings(variant, plan):
-    web = containers.service(variant)
+def compare_settings(variant, image_id, plan):
+    web = {**containers.service(variant), "image": image_id}
     measured = {}
     volume = containers.new_volume()
     try:
@@ -175,7 +178,10 @@ def measure(plan):
         "build_context_mb": sizes.build_context_mb(),
         "variants": {v: measure_variant(v, plan) for v in plan.variants},
     }
-    results["gunicorn_settings"] = compare_settings(plan.variants[0], plan)
+    first = plan.variants[0]
+    results["gunicorn_settings"] = compare_settings(
+        first, results["variants"][first]["image_id"], plan
+    )
     results["targets"] = targets.check(results)
     results["duration_s"] = (datetime.datetime.now(datetime.UTC) - started).seconds
     return results

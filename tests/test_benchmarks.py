@@ -103,6 +103,12 @@ def test_it_lists_the_steps_buildkit_took_from_its_cache():
     assert not any("apps/" in step for step in steps)
 
 
+def test_it_takes_the_image_id_from_the_build_output():
+    image = "sha256:" + "ab" * 32
+    output = f"#20 exporting layers done\n#20 writing image {image} done\n"
+    assert build.built_image(output) == image
+
+
 def test_it_tells_gunicorn_workers_from_the_init_process():
     gunicorn = "python -m gunicorn --config /app/docker/gunicorn.conf.py"
     processes = [
