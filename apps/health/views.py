@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from apps.health.checks import database_problem
+from apps.health.checks import problem
 
 
 @never_cache
@@ -15,7 +15,8 @@ def liveness(request):
 @never_cache
 @require_safe
 def readiness(request):
-    """200 only when the database answers and is migrated, else 503 and why."""
-    if problem := database_problem():
-        return JsonResponse({"status": "unavailable", "reason": problem}, status=503)
+    """200 only when the data volume takes writes and the database answers and
+    is migrated, else 503 and why."""
+    if reason := problem():
+        return JsonResponse({"status": "unavailable", "reason": reason}, status=503)
     return JsonResponse({"status": "ok"})
