@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from tests.container.report import Recorder, write_docker_md
 from tests.container.stack import Stack, variants
 
 
@@ -45,3 +46,27 @@ def fresh_stack(variant):
     own = Stack(variant)
     yield own
     own.down(volumes=True)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--full-load",
+        action="store_true",
+        help="Run the load and fault tests for a minute each, not a few seconds.",
+    )
+
+
+@pytest.fixture(scope="session")
+def load_seconds(request):
+    """How long each load runs: seconds by default (CI), a minute with --full-load."""
+    return 60 if request.config.getoption("--full-load", default=False) else 5
+
+
+@pytest.fixture(scope="session")
+def reliability():
+    """Where the reliability tests put their figures; saved to reports/ and
+    DOCKER.md when the session ends."""
+    recorder = Recorder()
+    yield recorder
+    if recorder.recorded:
+        write_docker_md(recorder.save())
