@@ -31,13 +31,16 @@ def score(load):
     return math.exp(sum(math.log(rate) for rate in rates) / len(rates))
 
 
-def acceptable(measured):
-    """Meets the issue's targets for errors, p99 and memory, with a worker class
-    fit to face clients directly: compose publishes gunicorn with no buffering
-    proxy in front, and a sync worker is held by one slow client for a whole
-    request (gunicorn's "Deploying" docs ask for such a proxy before sync)."""
-    if measured["env"].get("GUNICORN_WORKER_CLASS") == "SYNC":
-        return False
+def faces_clients(measured):
+    """A worker class fit to face clients directly: compose publishes gunicorn
+    with no buffering proxy in front, and a sync worker is held by one slow
+    client for a whole request (gunicorn's "Deploying" docs ask for such a
+    proxy before sync). Sync is measured for comparison, never chosen."""
+    return measured["env"].get("GUNICORN_WORKER_CLASS") != "SYNC"
+
+
+def meets_targets(measured):
+    """The issue's targets for errors, p99 and memory."""
     load = measured["load"]
     failures = sum(
         f["errors"] + f["non_2xx"] for lv in load.values() for f in lv.values()
@@ -55,6 +58,13 @@ def acceptable(measured):
 
 
 def best(measured):
-    """The fastest acceptable setting (or the fastest of all, when none is)."""
-    eligible = {name: m for name, m in measured.items() if acceptable(m)} or measured
-    return max(eligible, key=lambda name: score(eligible[name]["load"]))
+    """The fastest setting that faces clients safely, preferring those that
+    meet the targets."""
+    candidates = {name: m for name, m in measured.items() if faces_clients(m)}
+    return max(
+        candidates,
+        key=lambda name: (
+            meets_targets(candidates[name]),
+            score(candidates[name]["load"]),
+        ),
+    )

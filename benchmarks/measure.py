@@ -154,12 +154,7 @@ def compare_settings(variant, image_id, plan):
                 server.remove()
     finally:
         containers.remove_volume(volume)
-    return {
-        "variant": variant,
-        "configs": measured,
-        "scores": {n: gunicorn_settings.score(m["load"]) for n, m in measured.items()},
-        "best": gunicorn_settings.best(measured),
-    }
+    return {"variant": variant, "configs": measured}
 
 
 def measure(plan):

@@ -2,6 +2,8 @@
 
 import re
 
+from benchmarks import gunicorn_settings
+
 ENDPOINTS = ("/", "/api/time", "static")
 
 
@@ -210,6 +212,7 @@ def load_table(results):
 
 def settings_table(results):
     sweep = results["gunicorn_settings"]
+    best = gunicorn_settings.best(sweep["configs"])
     rows = []
     for name, measured in sweep["configs"].items():
         load = measured["load"]
@@ -224,11 +227,11 @@ def settings_table(results):
         )
         rows.append(
             [
-                f"**{name}**" if name == sweep["best"] else name,
+                f"**{name}**" if name == best else name,
                 *cells,
                 failures,
                 mb(measured["memory_after_load"]["container_mb"]),
-                f"{sweep['scores'][name]:.0f}",
+                f"{gunicorn_settings.score(load):.0f}",
             ]
         )
     header = [
@@ -245,9 +248,9 @@ def settings_table(results):
     return (
         f"gunicorn settings on the {sweep['variant']} image, "
         f"{results['plan']['sweep_seconds']} s per run; cells are req/s / p99 ms; "
-        "score: geometric mean of req/s. In bold, the fastest that meets the "
-        "targets for failures, p99 and memory with a worker class that faces "
-        "clients directly (not sync).\n\n" + table(header, rows)
+        "score: geometric mean of req/s. In bold, the fastest with a worker "
+        "class that can face clients directly (not sync), those meeting the "
+        "targets for failures, p99 and memory first.\n\n" + table(header, rows)
     )
 
 

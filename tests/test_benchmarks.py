@@ -142,6 +142,8 @@ def test_it_picks_the_fastest_setting_that_faces_clients_safely():
         "slower gthread": measured({"GUNICORN_THREADS": "8"}, 1500),
     }
     assert gunicorn_settings.best(settings) == "gthread"
+    del settings["gthread"], settings["slower gthread"]
+    assert gunicorn_settings.best(settings) == "too big"
 
 
 def test_it_takes_the_static_file_from_the_page():
