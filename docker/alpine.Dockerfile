@@ -73,8 +73,9 @@ RUN set -eux; \
     addgroup -S -g "${APP_UID}" nonroot; \
     adduser -S -D -H -u "${APP_UID}" -G nonroot -h /nonexistent -s /sbin/nologin nonroot; \
     pip_dir="$(python3 -c 'import os, pip; print(os.path.dirname(pip.__file__))')"; \
-    rm -rf "${pip_dir}" "${pip_dir}"-*.dist-info /usr/local/bin/pip*; \
-    ! python3 -c 'import pip' 2>/dev/null
+    rm -rf "${pip_dir}" "${pip_dir}"-*.dist-info; \
+    IFS=':'; for dir in ${PATH}; do rm -f "${dir}/pip" "${dir}"/pip3*; done; unset IFS; \
+    if python3 -c 'import pip' 2>/dev/null || command -v pip pip3; then exit 1; fi
 
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
