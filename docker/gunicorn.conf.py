@@ -87,3 +87,18 @@ def on_starting(server):
     finally:
         # Workers are forked from this process: they must not share its connection.
         connections.close_all()
+
+
+def when_ready(server):
+    """Before the workers are forked: load what each would load on its first
+    request (the URLconf, the admin with it), then gc.freeze() it all, so that
+    the collector never touches those objects and the workers keep sharing
+    their pages with the master instead of copying them (`make bench`: 105 MB
+    after load without this, 81 MB with it)."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every urls module)
+    gc.collect()
+    gc.freeze()

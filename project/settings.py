@@ -110,7 +110,7 @@ DATABASES = {
         # transaction begins, so a writer waits (up to the timeout, in seconds)
         # instead of failing with "database is locked" half-way through.
         "OPTIONS": {
-            "init_command": "PRAGMA journal_mode=WAL;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
         },

@@ -1,6 +1,8 @@
 from django.db import models, transaction
 from django.db.models import F
 
+from apps.clock.write_lock import counter_write_lock
+
 # The counter is a single row, made by migration 0002.
 COUNTER_ID = 1
 
@@ -19,10 +21,11 @@ def record_visit():
     """Count one visit and return the new total.
 
     The increment happens inside the database (count = count + 1), and the
-    transaction is IMMEDIATE (settings.DATABASES), so concurrent workers queue
-    for the write lock and each one reads back its own total.
+    transaction is IMMEDIATE (settings.DATABASES), so each writer reads back
+    its own total. Writers queue for counter_write_lock first, so that SQLite
+    itself seldom makes one wait.
     """
-    with transaction.atomic():
+    with counter_write_lock(), transaction.atomic():
         VisitCounter.objects.filter(pk=COUNTER_ID).update(count=F("count") + 1)
         return visit_count()
 
