@@ -2,6 +2,7 @@
 a look at gunicorn's processes inside a running container."""
 
 import contextlib
+import http.client
 import json
 import socket
 import threading
@@ -101,7 +102,8 @@ class Load:
         while time.monotonic() < deadline and not self._stop.is_set():
             try:
                 status = request(self.url + self.path, timeout=REQUEST_TIMEOUT).status
-            except OSError as error:
+            # A connection cut mid-answer (a killed worker) is an HTTPException.
+            except (OSError, http.client.HTTPException) as error:
                 with self._lock:
                     self.tally.failures[type(error).__name__] += 1
                 # A stopped or restarting server refuses at once: no busy loop.
