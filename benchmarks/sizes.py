@@ -2,9 +2,8 @@
 
 import json
 import re
-import subprocess
 
-from tests.container.stack import ROOT, run
+from tests.container.stack import ROOT, build_context_image, run
 
 
 def base_image(web):
@@ -43,17 +42,5 @@ def image_sizes(web):
 def build_context_mb():
     """What `docker build` sends, after .dockerignore: a scratch image holding
     nothing but a copy of the context has exactly that size."""
-    tag = "moscow-bench-context:latest"
-    subprocess.run(  # noqa: S603 (fixed arguments)
-        ["docker", "build", "--quiet", "--tag", tag, "--file", "-", "."],  # noqa: S607
-        input="FROM scratch\nCOPY . /context/\n",
-        cwd=ROOT,
-        text=True,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    try:
-        return image_facts(tag)["size_mb"]
-    finally:
-        run("docker", "rmi", tag, check=False)
+    with build_context_image("moscow-bench-context:latest") as image:
+        return image_facts(image)["size_mb"]

@@ -12,8 +12,11 @@ import json
 import os
 import re
 import subprocess
+import tarfile
+import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +73,40 @@ def request(url, method="GET", headers=None, timeout=30):
         )
     finally:
         connection.close()
+
+
+@contextmanager
+def build_context_image(tag):
+    """An image holding nothing but the build context, as the engine receives
+    it after .dockerignore, under /context/; removed afterwards."""
+    subprocess.run(
+        ["docker", "build", "--quiet", "--tag", tag, "--file", "-", "."],
+        input="FROM scratch\nCOPY . /context/\n",
+        cwd=ROOT,
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    try:
+        yield tag
+    finally:
+        run("docker", "rmi", tag, check=False)
+
+
+def filesystem(image):
+    """{path: TarInfo} of an image's flattened filesystem."""
+    container = run("docker", "create", image, "none").stdout.strip()
+    try:
+        with tempfile.TemporaryFile() as archive:
+            subprocess.run(
+                ["docker", "export", container], stdout=archive, check=True, timeout=120
+            )
+            archive.seek(0)
+            with tarfile.open(fileobj=archive) as tar:
+                return {member.name.rstrip("/"): member for member in tar.getmembers()}
+    finally:
+        run("docker", "rm", container, check=False)
 
 
 def inspect(name, template):

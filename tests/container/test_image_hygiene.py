@@ -13,7 +13,7 @@ import tempfile
 import pytest
 
 from tests.container.report import REPORTS
-from tests.container.stack import ROOT, inspect, run
+from tests.container.stack import ROOT, filesystem, inspect, run
 
 TOOLS = re.compile(r"^(pip[0-9.]*|gcc|cc|c\+\+|g\+\+|clang|tcc|[\w-]+-gcc(-[\d.]+)?)$")
 SBOM = """
@@ -35,21 +35,6 @@ def base_image(variant):
     argument = re.findall(r"^FROM \$\{(\w+)\}\s*$", dockerfile, flags=re.MULTILINE)[-1]
     pinned = re.search(rf"^ARG {argument}=([^@\s]+)", dockerfile, flags=re.MULTILINE)
     return os.environ.get(argument) or pinned[1]
-
-
-def filesystem(image):
-    """{path: TarInfo} of the image's flattened filesystem."""
-    container = run("docker", "create", image, "none").stdout.strip()
-    try:
-        with tempfile.TemporaryFile() as archive:
-            subprocess.run(
-                ["docker", "export", container], stdout=archive, check=True, timeout=120
-            )
-            archive.seek(0)
-            with tarfile.open(fileobj=archive) as tar:
-                return {member.name.rstrip("/"): member for member in tar.getmembers()}
-    finally:
-        run("docker", "rm", container, check=False)
 
 
 @pytest.fixture(scope="session")
