@@ -1,0 +1,44 @@
+"""One HTTP request, answered as it comes: no redirect followed, no raising on
+an error status, a connection that fails raised as it failed."""
+
+import http.client
+import json
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict
+    body: bytes
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(url, method="GET", headers=None, body=None, timeout=30):
+    """One request on a new connection; headers come back with lower-case names."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request(method, path or "/", body=body, headers=headers or {})
+        reply = connection.getresponse()
+        return Response(
+            reply.status, {k.lower(): v for k, v in reply.getheaders()}, reply.read()
+        )
+    finally:
+        connection.close()
+
+
+def free_port():
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
