@@ -1,15 +1,19 @@
 """Container tests: selected with `-m container`; they need a Docker engine.
 
 Without an engine they skip, which CI (`--fail-on-skip`) turns into a failure.
+The figures the reliability tests record go to test-results/reliability.json;
+`make report` carries them into reports/ and DOCKER.md.
 """
 
+import json
 import shutil
 import subprocess
+from datetime import UTC, datetime
 
 import pytest
 
-from tests.container.report import Recorder, write_docker_md
-from tests.container.stack import Stack, variants
+from containers import RESULTS, contract
+from containers.compose import Stack
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
@@ -27,15 +31,15 @@ def engine():
         pytest.skip("no Docker engine answers")
 
 
-@pytest.fixture(scope="session", params=variants())
+@pytest.fixture(scope="session", params=list(contract.variants()))
 def variant(request, engine):
-    return request.param
+    return contract.variants()[request.param]
 
 
 @pytest.fixture(scope="session")
 def stack(variant):
     """The variant's compose stack, up and healthy, shared by the read-only tests."""
-    running = Stack(variant).up()
+    running = Stack(variant.name).up()
     yield running
     running.down(volumes=True)
 
@@ -43,9 +47,21 @@ def stack(variant):
 @pytest.fixture
 def fresh_stack(variant):
     """A stack of its own, for a test that stops, restarts or switches it."""
-    own = Stack(variant)
+    own = Stack(variant.name)
     yield own
     own.down(volumes=True)
+
+
+@pytest.fixture(scope="session")
+def web(stack):
+    """compose's resolved service, for the containers a test runs by itself."""
+    return stack.config()
+
+
+@pytest.fixture(scope="session")
+def image(web):
+    """What the variant's image declares: user, port, data path."""
+    return contract.image(web["image"])
 
 
 def pytest_addoption(parser):
@@ -64,9 +80,21 @@ def load_seconds(request):
 
 @pytest.fixture(scope="session")
 def reliability():
-    """Where the reliability tests put their figures; saved to reports/ and
-    DOCKER.md when the session ends."""
-    recorder = Recorder()
-    yield recorder
-    if recorder.recorded:
-        write_docker_md(recorder.save())
+    """Where the reliability tests put their figures:
+    {variant: {topic: {name: figures}}}, saved when the session ends."""
+    recorded = {}
+    yield (
+        lambda variant, topic, name, figures: (
+            recorded.setdefault(variant, {})
+            .setdefault(topic, {})
+            .update({name: figures})
+        )
+    )
+    if recorded:
+        RESULTS.mkdir(exist_ok=True)
+        path = RESULTS / "reliability.json"
+        run = {
+            "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+            "variants": recorded,
+        }
+        path.write_text(json.dumps(run, indent=2) + "\n")

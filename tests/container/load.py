@@ -1,53 +1,18 @@
-"""Traffic for the reliability tests: many clients at once, slow clients, and
-a look at gunicorn's processes inside a running container."""
+"""Traffic for the reliability tests: many clients at once, and slow clients."""
 
 import contextlib
 import http.client
-import json
 import socket
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tests.container.stack import request, run
+from containers.http import request
 
 # Every request, the slow clients' too, gives up after this long: a test that
 # meets a hung server fails instead of hanging.
 REQUEST_TIMEOUT = 10
-
-# gunicorn's master and its workers, found through /proc: processes running
-# `python -m gunicorn` (not the init, whose arguments name it too); the master
-# is the one whose parent is not gunicorn, the workers are its children.
-GUNICORN_PROCESSES = """
-import json, os
-processes = {}
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as file:
-            command = file.read().split(b"\\0")
-        with open(f"/proc/{pid}/status") as file:
-            ppid = next(int(l.split()[1]) for l in file if l.startswith("PPid:"))
-    except OSError:
-        continue
-    processes[int(pid)] = (ppid, command[1:3] == [b"-m", b"gunicorn"])
-gunicorns = {p for p, (_, g) in processes.items() if g}
-masters = [p for p in gunicorns if processes[p][0] not in gunicorns]
-workers = [p for p in gunicorns if processes[p][0] in masters]
-print(json.dumps({"masters": masters, "workers": sorted(workers)}))
-"""
-
-
-def gunicorn_processes(python):
-    """(master pid, [worker pids]) of the container that `python(code)` runs in."""
-    found = json.loads(python(GUNICORN_PROCESSES).stdout)
-    assert len(found["masters"]) == 1, found
-    return found["masters"][0], found["workers"]
-
-
-def container_python(container):
-    """A `python(code)` for a plain `docker run` container."""
-    return lambda code: run("docker", "exec", container, "python", "-c", code)
 
 
 @dataclass
@@ -159,28 +124,3 @@ class Tricklers:
         self._thread.join(5)
         for connection in self.sockets:
             connection.close()
-
-
-def wait_ready(url, timeout):
-    """Seconds until /readyz answers 200; fails after `timeout` seconds."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        try:
-            if request(url + "/readyz", timeout=2).status == 200:
-                return time.monotonic() - start
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise AssertionError(f"{url}/readyz did not answer 200 within {timeout} s")
-
-
-def wait_answer(url, path, timeout):
-    """The first answer to `path` within `timeout` seconds, whatever its status."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return request(url + path, timeout=REQUEST_TIMEOUT)
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.25)

@@ -1,6 +1,6 @@
 """The .dockerignore allow-list: what `docker build` sends, and nothing else."""
 
-from tests.container.stack import build_context_image, filesystem
+from containers.images import build_context_image, filesystem
 
 # What the Dockerfiles COPY: everything the build context may hold.
 EXPECTED_TOP_LEVEL = {"apps", "docker", "manage.py", "project", "requirements"}
@@ -8,7 +8,7 @@ EXPECTED_TOP_LEVEL = {"apps", "docker", "manage.py", "project", "requirements"}
 
 def build_context_files():
     """The files of the build context, as the engine receives them."""
-    with build_context_image("moscow-clock-build-context:test") as image:
+    with build_context_image() as image:
         return [
             path.removeprefix("context/")
             for path, member in filesystem(image).items()

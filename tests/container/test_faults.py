@@ -1,20 +1,13 @@
 """Each image when things go wrong: killed workers, stops and kills under load,
 a full or read-only data volume, a broken setting."""
 
-import json
 import time
-import uuid
 
-from tests.container.load import (
-    REQUEST_TIMEOUT,
-    Load,
-    container_python,
-    gunicorn_processes,
-    wait_answer,
-    wait_ready,
-)
-from tests.container.stack import inspect, request, run, wait_healthy
-from tests.serving import free_port
+from containers import compose, wait
+from containers.container import volume
+from containers.http import request
+from containers.processes import gunicorn
+from tests.container.load import REQUEST_TIMEOUT, Load
 
 # Bounds the issue states, in seconds.
 WORKER_REPLACED_WITHIN = 30
@@ -22,48 +15,38 @@ HEALTHY_AGAIN_WITHIN = 60
 READY_AGAIN_WITHIN = 15
 CONFIG_ERROR_EXIT_WITHIN = 30
 
-INTEGRITY = """
-import sqlite3
-database = sqlite3.connect("/data/db.sqlite3")
-print(database.execute("PRAGMA integrity_check").fetchone()[0])
-"""
-
-FILL = """
-import errno
-written = 0
-with open("/data/fill", "wb") as file:
-    try:
-        while True:
-            file.write(b"\\0" * 65536)
-            file.flush()
-            written += 65536
-    except OSError as error:
-        assert error.errno == errno.ENOSPC, error
-print(written)
-"""
-
 
 def visits(url):
     return request(url + "/api/time").json()["visits"]
 
 
+def wait_ready(url, timeout):
+    """Seconds until /readyz answers 200."""
+    since = time.monotonic()
+    wait.answer(url + "/readyz", timeout, status=200, interval=0.25)
+    return time.monotonic() - since
+
+
 def test_it_replaces_a_worker_killed_under_load(stack, reliability, load_seconds):
-    master, workers = gunicorn_processes(stack.python)
+    container = stack.container()
+    master, workers = gunicorn(container)
     clients = 4 * len(workers)
     before = visits(stack.url)
     load = Load(stack.url, clients, load_seconds).start()
     time.sleep(load_seconds / 3)
     victim = workers[0]
-    stack.python(f"import os, signal; os.kill({victim}, signal.SIGKILL)")
+    container.python("kill", victim)
     tally = load.join()
-    deadline = time.monotonic() + WORKER_REPLACED_WITHIN
-    while time.monotonic() < deadline:
-        now_master, now_workers = gunicorn_processes(stack.python)
-        if len(now_workers) == len(workers) and victim not in now_workers:
-            break
-        time.sleep(0.5)
+
+    def replaced():
+        now = gunicorn(container)
+        return now if len(now[1]) == len(workers) and victim not in now[1] else None
+
+    now_master, now_workers = wait.until(
+        replaced, WORKER_REPLACED_WITHIN, "a replacement worker", interval=0.5
+    )
     counted = visits(stack.url) - before
-    reliability.record(
+    reliability(
         stack.variant,
         "faults",
         "worker SIGKILLed under load",
@@ -91,19 +74,18 @@ def test_it_drains_in_flight_requests_when_stopped_under_load(
 ):
     fresh_stack.up()
     container = fresh_stack.container()
-    grace = fresh_stack.compose("config", "--format", "json").stdout
-    grace_seconds = int(json.loads(grace)["services"]["web"]["stop_grace_period"][:-1])
+    grace_seconds = int(fresh_stack.config()["stop_grace_period"][:-1])
     load = Load(fresh_stack.url, 8, load_seconds + 60).start()
     time.sleep(load_seconds)
     started = time.monotonic()
     fresh_stack.compose("stop", "web")
     stop_seconds = time.monotonic() - started
     tally = load.stop()
-    exit_code = inspect(container, "{{.State.ExitCode}}")
+    exit_code = container.state()["ExitCode"]
     fresh_stack.compose("start", "web")
     wait_ready(fresh_stack.url, HEALTHY_AGAIN_WITHIN)
     counted = visits(fresh_stack.url)
-    reliability.record(
+    reliability(
         fresh_stack.variant,
         "faults",
         "docker stop (SIGTERM) under load",
@@ -111,15 +93,15 @@ def test_it_drains_in_flight_requests_when_stopped_under_load(
             **tally.summary(),
             "stop_seconds": round(stop_seconds, 1),
             "grace_seconds": grace_seconds,
-            "exit_code": int(exit_code),
+            "exit_code": exit_code,
             "visits_counted": counted,
             "data_lost": max(0, tally.ok - counted),
-            "survived": exit_code == "0" and counted == tally.ok,
+            "survived": exit_code == 0 and counted == tally.ok,
             "outcome": f"exit {exit_code} after {stop_seconds:.1f} s, "
             f"{tally.ok - counted} visit(s) lost",
         },
     )
-    assert exit_code == "0"
+    assert exit_code == 0
     assert stop_seconds < grace_seconds
     assert tally.server_errors == 0
     # Every request that reached the app was answered: none counted unanswered.
@@ -133,15 +115,15 @@ def test_it_comes_back_whole_after_being_killed_under_load(
     container = fresh_stack.container()
     load = Load(fresh_stack.url, 8, load_seconds + 60).start()
     time.sleep(load_seconds)
-    run("docker", "kill", container)
+    fresh_stack.compose("kill", "web")
     tally = load.stop()
     started = time.monotonic()
     fresh_stack.compose("start", "web")
-    wait_healthy(container, timeout=HEALTHY_AGAIN_WITHIN)
+    container.wait_healthy(HEALTHY_AGAIN_WITHIN)
     healthy_seconds = time.monotonic() - started
-    integrity = fresh_stack.python(INTEGRITY).stdout.strip()
+    integrity = container.python("integrity").stdout.strip()
     counted = visits(fresh_stack.url)
-    reliability.record(
+    reliability(
         fresh_stack.variant,
         "faults",
         "docker kill (SIGKILL) under load",
@@ -161,37 +143,6 @@ def test_it_comes_back_whole_after_being_killed_under_load(
     assert tally.ok <= counted <= tally.ok + tally.failed
 
 
-class Container:
-    """One `docker run` of an image, removed with its volumes at the end."""
-
-    def __init__(self, image, *options):
-        self.name = f"clocktest-{uuid.uuid4().hex[:8]}"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.image, self.options = image, options
-        self.python = container_python(self.name)
-
-    def start(self, *options):
-        run(
-            *("docker", "run", "--detach", "--name", self.name),
-            *("--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL"),
-            *("--publish", f"127.0.0.1:{self.port}:8000"),
-            *self.options,
-            *options,
-            self.image,
-        )
-        return self
-
-    def remove(self):
-        run("docker", "rm", "--force", "--volumes", self.name, check=False)
-
-    def state(self):
-        return json.loads(inspect(self.name, "{{json .State}}"))
-
-    def restarts(self):
-        return int(inspect(self.name, "{{.RestartCount}}"))
-
-
 def assert_failing_gracefully(container, workers, expected_reason):
     """/readyz says why, the page answers, nothing crashes or restarts."""
     ready = request(container.url + "/readyz")
@@ -204,34 +155,28 @@ def assert_failing_gracefully(container, workers, expected_reason):
     if page.status == 500:
         assert "Server error" in page.text
     assert "Traceback" not in page.text
-    assert gunicorn_processes(container.python)[1] == workers
+    assert gunicorn(container)[1] == workers
     assert container.state()["Running"] is True
-    assert container.restarts() == 0
+    assert container.inspect()["RestartCount"] == 0
     return ready, page
 
 
-def test_it_reports_a_full_data_volume_and_recovers(stack, reliability):
-    container = Container(
-        stack.image(),
-        # The app's user owns the RAM disk, as it owns the image's /data.
-        *("--tmpfs", "/data:rw,size=8m,uid=65532,gid=65532,mode=0770"),
-        *("--restart", "unless-stopped"),
-    )
-    try:
-        container.start()
+def test_it_reports_a_full_data_volume_and_recovers(stack, web, image, reliability):
+    # The app's user owns the RAM disk, as it owns the image's data folder.
+    disk = f"{image.data_dir}:rw,size=8m,uid={image.uid},gid={image.gid},mode=0770"
+    restart = ("--restart", "unless-stopped")
+    with compose.start_app(web, f"--tmpfs={disk}", *restart) as container:
         wait_ready(container.url, HEALTHY_AGAIN_WITHIN)
         for _ in range(3):
-            assert request(container.url + "/").status == 200
-        _, workers = gunicorn_processes(container.python)
-        filled = int(container.python(FILL).stdout)
+            assert container.get("/").status == 200
+        _, workers = gunicorn(container)
+        filled = int(container.python("fill_data", "fill").stdout)
         ready, page = assert_failing_gracefully(container, workers, "data volume full")
-        container.python("import os; os.unlink('/data/fill')")
+        container.python("fill_data", "free")
         back = wait_ready(container.url, READY_AGAIN_WITHIN)
-        assert request(container.url + "/").status == 200
+        assert container.get("/").status == 200
         assert visits(container.url) == 3 + (page.status == 200) + 1
-    finally:
-        container.remove()
-    reliability.record(
+    reliability(
         stack.variant,
         "faults",
         "data volume full",
@@ -246,38 +191,25 @@ def test_it_reports_a_full_data_volume_and_recovers(stack, reliability):
     )
 
 
-def test_it_reports_a_read_only_data_volume_and_recovers(stack, reliability):
-    volume = run("docker", "volume", "create").stdout.strip()
-    writable = f"type=volume,source={volume},destination=/data"
-    try:
-        first = Container(stack.image(), "--mount", writable).start()
-        try:
+def test_it_reports_a_read_only_data_volume_and_recovers(
+    stack, web, image, reliability
+):
+    with volume() as data:
+        writable = f"--mount=type=volume,source={data},destination={image.data_dir}"
+        with compose.start_app(web, writable) as first:
             wait_ready(first.url, HEALTHY_AGAIN_WITHIN)
-            assert request(first.url + "/").status == 200
-            run("docker", "stop", first.name)
-        finally:
-            first.remove()
-        frozen = Container(
-            stack.image(),
-            *("--mount", writable + ",readonly"),
-            *("--restart", "unless-stopped"),
-        ).start()
-        try:
-            wait_answer(frozen.url, "/readyz", HEALTHY_AGAIN_WITHIN)
-            _, workers = gunicorn_processes(frozen.python)
+            assert first.get("/").status == 200
+            first.stop()
+        restart = ("--restart", "unless-stopped")
+        with compose.start_app(web, writable + ",readonly", *restart) as frozen:
+            wait.answer(frozen.url + "/readyz", HEALTHY_AGAIN_WITHIN, interval=0.25)
+            _, workers = gunicorn(frozen)
             ready, page = assert_failing_gracefully(frozen, workers, "Read-only")
-        finally:
-            frozen.remove()
-        again = Container(stack.image(), "--mount", writable).start()
-        try:
+        with compose.start_app(web, writable) as again:
             back = wait_ready(again.url, HEALTHY_AGAIN_WITHIN)
-            assert request(again.url + "/").status == 200
+            assert again.get("/").status == 200
             assert visits(again.url) == 2
-        finally:
-            again.remove()
-    finally:
-        run("docker", "volume", "rm", volume, check=False)
-    reliability.record(
+    reliability(
         stack.variant,
         "faults",
         "data volume read-only",
@@ -292,20 +224,16 @@ def test_it_reports_a_read_only_data_volume_and_recovers(stack, reliability):
     )
 
 
-def test_it_stops_at_once_on_a_broken_setting_and_is_never_healthy(stack, reliability):
-    container = Container(
-        stack.image(), "--volume", "/data", "--env", "DJANGO_ALLOWED_HOSTS=http://x"
-    )
-    try:
-        container.start()
-        deadline = time.monotonic() + CONFIG_ERROR_EXIT_WITHIN
-        while container.state()["Running"] and time.monotonic() < deadline:
-            time.sleep(0.25)
+def test_it_stops_at_once_on_a_broken_setting_and_is_never_healthy(
+    stack, web, image, reliability
+):
+    broken = {"DJANGO_ALLOWED_HOSTS": "http://x"}
+    options = (f"--volume={image.data_dir}",)
+    with compose.start_app(web, *options, env=broken) as container:
+        container.wait_exit(CONFIG_ERROR_EXIT_WITHIN)
         state = container.state()
-        logs = run("docker", "logs", container.name).stdout.strip().splitlines()
-    finally:
-        container.remove()
-    reliability.record(
+        logs = container.logs().strip().splitlines()
+    reliability(
         stack.variant,
         "faults",
         "broken setting (DJANGO_ALLOWED_HOSTS=http://x)",

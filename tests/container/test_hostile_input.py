@@ -2,15 +2,15 @@
 expected, leaks nothing, and leaves every worker alive."""
 
 import contextlib
-import http.client
 import re
 import socket
 import uuid
 
 import pytest
 
-from tests.container.load import REQUEST_TIMEOUT, gunicorn_processes
-from tests.container.stack import Response
+from containers.http import request
+from containers.processes import gunicorn
+from tests.container.load import REQUEST_TIMEOUT
 
 HOST = b"Host: localhost\r\n"
 CLOSE = b"Connection: close\r\n"
@@ -139,7 +139,7 @@ def test_it_answers_hostile_input_as_expected(stack, reliability, name, data, ex
     status, headers = answer(exchange(stack.port, data))
     received_body = exchange(stack.port, data).split(b"\r\n\r\n", 1)[-1]
     alive = stack.get("/healthz").status
-    reliability.record(
+    reliability(
         stack.variant,
         "hostile",
         name,
@@ -158,11 +158,11 @@ def test_it_answers_hostile_input_as_expected(stack, reliability, name, data, ex
 
 
 def test_it_keeps_every_worker_through_raw_hostile_input(stack):
-    before = gunicorn_processes(stack.python)
+    before = gunicorn(stack.container())
     for _, data, _ in ROWS:
         exchange(stack.port, data)
     assert stack.get("/").status == 200
-    assert gunicorn_processes(stack.python) == before
+    assert gunicorn(stack.container()) == before
 
 
 def test_it_refuses_a_foreign_host_with_one_log_line_and_no_traceback(
@@ -171,7 +171,7 @@ def test_it_refuses_a_foreign_host_with_one_log_line_and_no_traceback(
     host = f"evil-{uuid.uuid4().hex[:8]}.example"
     response = stack.get("/", headers={"Host": host})
     logs = stack.logs()
-    reliability.record(
+    reliability(
         stack.variant,
         "hostile",
         "foreign Host header",
@@ -190,8 +190,15 @@ def test_it_withstands_a_few_wrong_admin_passwords(stack, reliability):
         cookie = login.headers["set-cookie"].split(";")[0]
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)[1]
         form = f"csrfmiddlewaretoken={token}&username=admin&password=guess{attempt}"
-        statuses.append(post(stack, "/admin/login/", form, {"Cookie": cookie}).status)
-    reliability.record(
+        headers = {
+            "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        answer = request(
+            stack.url + "/admin/login/", "POST", headers=headers, body=form
+        )
+        statuses.append(answer.status)
+    reliability(
         stack.variant,
         "hostile",
         "5 wrong admin passwords",
@@ -202,21 +209,3 @@ def test_it_withstands_a_few_wrong_admin_passwords(stack, reliability):
         },
     )
     assert statuses == [200] * 5
-
-
-def post(stack, path, form, headers):
-    connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
-    try:
-        connection.request(
-            "POST",
-            path,
-            body=form,
-            headers={
-                **headers,
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
-        reply = connection.getresponse()
-        return Response(reply.status, dict(reply.getheaders()), reply.read())
-    finally:
-        connection.close()

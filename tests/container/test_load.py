@@ -1,7 +1,8 @@
 """Each image under load: every page view answered and counted, and slow
 clients unable to shut the others out."""
 
-from tests.container.load import REQUEST_TIMEOUT, Load, Tricklers, gunicorn_processes
+from containers.processes import gunicorn
+from tests.container.load import REQUEST_TIMEOUT, Load, Tricklers
 
 # How long a visitor may wait for the page while slow clients hold connections.
 SERVED_WITHIN_SECONDS = 5
@@ -12,12 +13,12 @@ def visits(stack):
 
 
 def test_it_counts_every_page_view_under_load(stack, reliability, load_seconds):
-    _, workers = gunicorn_processes(stack.python)
+    _, workers = gunicorn(stack.container())
     clients = 4 * len(workers)
     before = visits(stack)
     tally = Load(stack.url, clients, load_seconds).run()
     counted = visits(stack) - before
-    reliability.record(
+    reliability(
         stack.variant,
         "load",
         "page views",
@@ -40,7 +41,7 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(stack, reliab
     """As many never-ending requests as there are workers (each worker has
     threads to spare: see DOCKER.md on slow clients) leave the page served
     within SERVED_WITHIN_SECONDS."""
-    _, workers = gunicorn_processes(stack.python)
+    _, workers = gunicorn(stack.container())
     slow = len(workers)
     answers = []
     with Tricklers(stack.port, slow):
@@ -48,7 +49,7 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(stack, reliab
             answers.append(stack.get("/", timeout=SERVED_WITHIN_SECONDS).status)
         # Still trickling, not closed by the server: they hold their threads.
         still_open = stack.get("/healthz", timeout=REQUEST_TIMEOUT).status
-    reliability.record(
+    reliability(
         stack.variant,
         "load",
         "beside slow clients",

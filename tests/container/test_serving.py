@@ -3,8 +3,8 @@
 import re
 from datetime import UTC, datetime, timedelta
 
+from containers import RESULTS
 from tests.browser import chromium, open_page, requires_chromium
-from tests.serving import ROOT
 
 TIME = re.compile(
     r'<time class="clock" id="clock" datetime="([^"]+)"[^>]*>(\d\d:\d\d:\d\d)<'
@@ -13,9 +13,7 @@ STYLESHEET = re.compile(r'<link rel="stylesheet"[^>]* href="(/static/[^"]+\.css)
 
 
 def test_it_is_healthy_by_its_own_healthcheck(stack):
-    from tests.container.stack import inspect
-
-    assert inspect(stack.container(), "{{.State.Health.Status}}") == "healthy"
+    assert stack.container().state()["Health"]["Status"] == "healthy"
 
 
 def test_it_shows_the_moscow_time_on_the_page(stack):
@@ -66,7 +64,7 @@ def test_it_answers_unknown_paths_and_methods_plainly(stack):
 
 @requires_chromium
 def test_it_shows_the_ticking_time_in_a_real_browser(stack):
-    screenshot = ROOT / "test-results" / f"container-{stack.variant}.png"
+    screenshot = RESULTS / f"container-{stack.variant}.png"
     screenshot.parent.mkdir(exist_ok=True)
     with chromium() as browser, open_page(browser, stack.url + "/") as visit:
         assert visit.status == 200
