@@ -2,65 +2,66 @@
 
 The server runs with the project's own docker/gunicorn.conf.py, so tests see
 what a container serves: the migrations run by on_starting, the log format, the
-workers. Only the address differs: 127.0.0.1, never every interface.
+workers. Only the address differs: 127.0.0.1, never every interface; and the
+static files are collected once per test run into a temporary folder
+(tests/serving_settings.py), never into the checkout.
 """
 
+import atexit
+import functools
 import os
+import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from containers import ROOT, wait
+from containers.docker import clean_environment
+from containers.http import free_port
+
 CONFIG = "docker/gunicorn.conf.py"
-# Read by the settings or the gunicorn config: a developer's shell must not
-# change what the tests see.
-APP_VARIABLES = ("DJANGO_", "GUNICORN_", "WEB_CONCURRENCY", "PORT", "FORWARDED_")
+STARTUP_SECONDS = 20
 
 
 class ServerDidNotStart(RuntimeError):
     pass
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def server_environment(data_dir, env=None):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(APP_VARIABLES)}
-    return {**clean, "DJANGO_DATA_DIR": str(data_dir), **(env or {})}
+    return clean_environment(
+        **{
+            "DJANGO_DATA_DIR": str(data_dir),
+            "DJANGO_SETTINGS_MODULE": "tests.serving_settings",
+            "TEST_STATIC_ROOT": static_root(),
+            **(env or {}),
+        }
+    )
 
 
-def collect_static():
-    """The hashed static files the settings' STATIC_ROOT must hold.
-
-    STATIC_ROOT is the checkout's git-ignored staticfiles/, as for any local
-    run; it is refreshed only when missing or older than the apps' sources, so
-    that suites running side by side do not rewrite it under each other.
-    """
-    manifest = ROOT / "staticfiles" / "staticfiles.json"
-    sources = [p for p in ROOT.glob("apps/*/static/**/*") if p.is_file()]
-    if manifest.exists() and all(
-        p.stat().st_mtime <= manifest.stat().st_mtime for p in sources
-    ):
-        return
+@functools.cache
+def static_root():
+    """The hashed static files, collected as the image build does, once per run."""
+    root = tempfile.mkdtemp(prefix="moscow-clock-static-")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     with tempfile.TemporaryDirectory() as data_dir:
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
             cwd=ROOT,
-            env=server_environment(data_dir),
+            env=clean_environment(
+                DJANGO_DATA_DIR=data_dir,
+                DJANGO_SETTINGS_MODULE="tests.serving_settings",
+                TEST_STATIC_ROOT=root,
+            ),
             check=True,
             timeout=120,
         )
+    return root
 
 
 def get(url, timeout=30):
@@ -85,7 +86,6 @@ class Server:
 
 def start(data_dir, env=None, port=None):
     """gunicorn's master process, writing its output to a temporary file."""
-    collect_static()
     port = port or free_port()
     with tempfile.NamedTemporaryFile(
         prefix="gunicorn-", suffix=".log", delete=False
@@ -118,22 +118,21 @@ def stop(server, timeout=30):
     return server.process.returncode
 
 
-def wait_until_live(server, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_until_live(server, timeout=STARTUP_SECONDS):
+    def live():
         if server.process.poll() is not None:
             raise ServerDidNotStart(
                 f"gunicorn exited with {server.process.returncode}:\n{server.output()}"
             )
         try:
-            if get(f"{server.url}/healthz", timeout=2)[0] == 200:
-                return
+            return get(f"{server.url}/healthz", timeout=2)[0] == 200
         except (urllib.error.URLError, ConnectionError):
-            pass
-        time.sleep(0.1)
-    raise ServerDidNotStart(
-        f"gunicorn did not answer /healthz in {timeout} s:\n{server.output()}"
-    )
+            return False
+
+    try:
+        wait.until(live, timeout, "gunicorn answering /healthz")
+    except AssertionError as error:
+        raise ServerDidNotStart(f"{error}:\n{server.output()}") from None
 
 
 @contextmanager

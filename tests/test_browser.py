@@ -13,11 +13,11 @@ from datetime import datetime
 import pytest
 
 from apps.clock.moscow import moscow_time
+from containers import RESULTS
 from tests import browser, serving
 
 pytestmark = [pytest.mark.browser, browser.requires_chromium]
 
-RESULTS = serving.ROOT / "test-results"
 VIEWPORTS = {"phone": browser.PHONE, "desktop": browser.DESKTOP}
 
 
