@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from benchmarks.stats import ratio
-from tests.container.stack import run
+from containers.docker import run
 
 SCRIPT = Path(__file__).with_name("wrk.lua")
 MARKER = "WRK_RESULT "
@@ -44,12 +44,11 @@ def wrk(url, connections, seconds):
     return parse(result.stdout)
 
 
-def measure(container, paths, connection_levels, seconds):
+def measure(url, paths, connection_levels, seconds):
     """{path label: {connections: figures}} for every path at every level."""
     return {
         label: {
-            str(level): wrk(container.url + path, level, seconds)
-            for level in connection_levels
+            str(level): wrk(url + path, level, seconds) for level in connection_levels
         }
         for label, path in paths.items()
     }

@@ -6,7 +6,7 @@ import platform
 import re
 from pathlib import Path
 
-from tests.container.stack import run
+from containers.docker import run
 
 
 def _first(pattern, path):

@@ -1,13 +1,13 @@
 """One run: every measurement of every variant, in one pass on one machine."""
 
 import datetime
+import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks import (
     build,
-    containers,
-    contents,
     gunicorn_settings,
     load,
     machine,
@@ -16,11 +16,15 @@ from benchmarks import (
     startup,
     targets,
 )
-from tests.container.stack import variants
+from containers import compose, contract, images, wait
+from containers.container import volume
 
 # Idle memory is read after this pause, once start-up work has settled.
 SETTLE_SECONDS = 2
 WARM_UP_SECONDS = 1
+# The throughput ceiling (bare_wsgi.py), mounted read-only into the image.
+BARE_APP = Path(__file__).with_name("bare_wsgi.py")
+BARE_MOUNT = "/benchmarks"
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class Plan:
 
 FULL = Plan(
     mode="full",
-    variants=tuple(variants()),
+    variants=tuple(contract.variants()),
     starts=5,
     load_seconds=10,
     sweep_seconds=5,
@@ -48,7 +52,7 @@ FULL = Plan(
 # Seconds, not minutes: every code path once, on the first variant.
 QUICK = Plan(
     mode="quick",
-    variants=tuple(variants()[:1]),
+    variants=tuple(contract.variants())[:1],
     starts=1,
     load_seconds=1,
     sweep_seconds=1,
@@ -58,11 +62,18 @@ QUICK = Plan(
 )
 
 
-def serve(web, volume, kind, env=None, command=(), mounts=()):
-    """A started container that has answered 200 on /."""
-    container = containers.start(web, volume, kind, env, command, mounts)
+def static_path(page):
+    """The first hashed static file the page links."""
+    return re.search(r'(?:src|href)="(/static/[^"]+)"', page).group(1)
+
+
+def serve(web, data, kind, options=(), env=None, command=()):
+    """A started container that has answered 200 on / (removed on exit)."""
+    container = compose.start_app(
+        web, *options, volume=data, env=env, command=command, kind=kind
+    )
     try:
-        containers.wait_for_200(container, time.monotonic())
+        wait.answer(container.url + "/", startup.STARTUP_SECONDS, 200, 0.01)
     except BaseException:
         container.remove()
         raise
@@ -71,89 +82,84 @@ def serve(web, volume, kind, env=None, command=(), mounts=()):
 
 def loaded(container, paths, plan, seconds):
     """Figures of a warmed-up server for every path at every level."""
-    load.measure(container, paths, plan.connections[-1:], WARM_UP_SECONDS)
-    return load.measure(container, paths, plan.connections, seconds)
+    load.measure(container.url, paths, plan.connections[-1:], WARM_UP_SECONDS)
+    return load.measure(container.url, paths, plan.connections, seconds)
+
+
+def endpoints(container):
+    static = static_path(container.get("/").text)
+    return {"/": "/", "/api/time": "/api/time", "static": static}
 
 
 def measure_variant(variant, plan):
-    web = containers.service(variant)
+    web = compose.service(variant)
     result = {"tag": web["image"]}
+    image_id, seconds, _ = images.build(web, no_cache=plan.cold_build)
     if plan.cold_build:
-        result["build"] = {"cold": build.cold_build(web)}
-        image_id = result["build"]["cold"]["image_id"]
-    else:
-        image_id = build.built_image(build.build(web, web["image"])[1])
+        result["build"] = {"cold": {"seconds": seconds, "image_id": image_id}}
     web = {**web, "image": image_id}
     result["image_id"] = image_id
-    result["size"] = sizes.image_sizes(web)
-    result["inside"] = contents.inventory(web["image"])
-    volume = containers.new_volume()
-    try:
-        result["memory"], result["load"] = measure_serving(web, volume, plan)
+    base = contract.variants()[variant].final_base()
+    result["size"] = sizes.image_sizes(image_id, base)
+    with volume() as data:
+        result["inside"], result["memory"], result["load"] = measure_serving(
+            web, data, plan
+        )
         result["startup"] = {
-            **startup.cold_starts(web, volume, plan.starts),
-            "floor_s": startup.floor(web, result["size"]["base"]["image"], plan.starts),
+            **startup.cold_starts(web, data, plan.starts),
+            "floor_s": startup.floor(web, base, plan.starts),
         }
-    finally:
-        containers.remove_volume(volume)
     if plan.cold_build:
         result["build"]["rebuild"] = build.rebuild_after_code_change(variant)
     return result
 
 
-def measure_serving(web, volume, plan):
+def measure_serving(web, data, plan):
     """Ours with its shipped settings, the bare-WSGI ceiling, runserver."""
-    ours = serve(web, volume, "ours")
-    try:
-        static = containers.static_path(ours.get("/").text)
-        paths = {"/": "/", "/api/time": "/api/time", "static": static}
+    with serve(web, data, "ours") as ours:
+        inside = ours.probe("inventory")
+        paths = endpoints(ours)
         time.sleep(SETTLE_SECONDS)
         idle = memory.snapshot(ours)
         ours_load = loaded(ours, paths, plan, plan.load_seconds)
         used = {"idle": idle, "after_load": memory.snapshot(ours)}
-    finally:
-        ours.remove()
-    command, mounts = containers.bare_command()
-    bare = serve(web, volume, "ceiling", command=command, mounts=mounts)
-    try:
-        ceiling = loaded(bare, {load.ANY_PATH: "/"}, plan, plan.load_seconds)
-    finally:
-        bare.remove()
-    dev = serve(web, volume, "runserver", command=containers.runserver_command(web))
-    try:
-        runserver = loaded(dev, paths, plan, plan.load_seconds)
-    finally:
-        dev.remove()
-    return used, {
-        "static_path": static,
-        "ours": ours_load,
-        "ceiling": ceiling,
-        "runserver": runserver,
-        "ceiling_ratio": load.ratios(ours_load, ceiling),
-        "runserver_ratio": load.ratios(ours_load, runserver),
-    }
+    # The image's gunicorn, with its config, serving bare_wsgi.app instead.
+    mount = (f"--volume={BARE_APP}:{BARE_MOUNT}/{BARE_APP.name}:ro",)
+    bare = ("python", "-m", "gunicorn", "--config", "/app/docker/gunicorn.conf.py")
+    bare += ("--pythonpath", BARE_MOUNT, "bare_wsgi:app")
+    with serve(web, data, "ceiling", mount, command=bare) as ceiling_server:
+        ceiling = loaded(ceiling_server, {load.ANY_PATH: "/"}, plan, plan.load_seconds)
+    # Django's development server, single process and threaded, in the image.
+    port = contract.image(web["image"]).port
+    dev = ("python", "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload")
+    with serve(web, data, "runserver", command=dev) as runserver_server:
+        runserver = loaded(runserver_server, paths, plan, plan.load_seconds)
+    return (
+        inside,
+        used,
+        {
+            "static_path": paths["static"],
+            "ours": ours_load,
+            "ceiling": ceiling,
+            "runserver": runserver,
+            "ceiling_ratio": load.ratios(ours_load, ceiling),
+            "runserver_ratio": load.ratios(ours_load, runserver),
+        },
+    )
 
 
 def compare_settings(variant, image_id, plan):
-    web = {**containers.service(variant), "image": image_id}
+    web = {**compose.service(variant), "image": image_id}
     measured = {}
-    volume = containers.new_volume()
-    try:
+    with volume() as data:
         for name in plan.settings:
             env = gunicorn_settings.CONFIGS[name]
-            server = serve(web, volume, "settings", env=env)
-            try:
-                static = containers.static_path(server.get("/").text)
-                paths = {"/": "/", "/api/time": "/api/time", "static": static}
+            with serve(web, data, "settings", env=env) as server:
                 measured[name] = {
                     "env": env,
-                    "load": loaded(server, paths, plan, plan.sweep_seconds),
+                    "load": loaded(server, endpoints(server), plan, plan.sweep_seconds),
                     "memory_after_load": memory.snapshot(server),
                 }
-            finally:
-                server.remove()
-    finally:
-        containers.remove_volume(volume)
     return {"variant": variant, "configs": measured}
 
 

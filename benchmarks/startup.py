@@ -3,9 +3,11 @@ floor of the same base image starting a Python that does nothing."""
 
 import time
 
-from benchmarks import containers
 from benchmarks.stats import summary
-from tests.container.stack import run
+from containers import compose, wait
+from containers.container import Container
+
+STARTUP_SECONDS = 120
 
 
 def cold_starts(web, volume, count):
@@ -14,25 +16,26 @@ def cold_starts(web, volume, count):
     to_200, to_healthy = [], []
     for _ in range(count):
         since = time.monotonic()
-        container = containers.start(web, volume, "start")
-        try:
-            to_200.append(containers.wait_for_200(container, since))
-            to_healthy.append(containers.wait_healthy(container, since))
-        finally:
-            container.remove()
+        with compose.start_app(web, volume=volume, kind="start") as app:
+            wait.answer(app.url + "/", STARTUP_SECONDS, 200, 0.01, since)
+            to_200.append(time.monotonic() - since)
+            app.wait_healthy(STARTUP_SECONDS, since=since)
+            to_healthy.append(time.monotonic() - since)
     return {"to_first_200_s": summary(to_200), "to_healthy_s": summary(to_healthy)}
 
 
 def floor(web, base_image, count):
-    """`docker run` of the base image, with the same flags, running `pass`."""
+    """The base image, run with the same flags, until its `python -c pass` exits."""
     seconds = []
     for _ in range(count):
-        name = containers.new_name("floor")
         since = time.monotonic()
-        run(
-            *("docker", "run", "--name", name, *containers.hardening_flags(web)),
-            *("--entrypoint", "python", base_image, "-c", "pass"),
-        )
-        seconds.append(time.monotonic() - since)
-        run("docker", "rm", name, check=False)
+        with Container.start(
+            base_image,
+            *compose.hardening(web),
+            "--entrypoint=python",
+            command=("-c", "pass"),
+            kind="floor",
+        ) as nothing:
+            nothing.wait_exit()
+            seconds.append(time.monotonic() - since)
     return summary(seconds)

@@ -1,4 +1,4 @@
-"""Small arithmetic on measurements: summaries, ratios, unit conversions."""
+"""Small arithmetic on measurements: summaries, ratios, docker's size units."""
 
 import re
 import statistics
@@ -19,10 +19,6 @@ def summary(samples):
 def ratio(ours, other):
     """ours / other, or None where the other measured nothing."""
     return ours / other if other else None
-
-
-def megabytes(size_bytes):
-    return size_bytes / 1e6
 
 
 def parse_size(text):

@@ -1,6 +1,6 @@
-"""The issue's targets, checked against a run's figures."""
+"""The performance targets, checked against a run's figures."""
 
-from dataclasses import asdict, dataclass
+import operator
 
 ADDED_MB = 40
 START_ABOVE_FLOOR_S = 0.6
@@ -12,96 +12,49 @@ MEMORY_MB = 90
 REBUILD_S = 10
 
 
-@dataclass
-class Check:
-    target: str
-    variant: str
-    measured: float
-    limit: float
-    met: bool
+def failures(load):
+    """Errors and non-2xx answers over every endpoint and connection level."""
+    return sum(f["errors"] + f["non_2xx"] for lv in load.values() for f in lv.values())
 
 
-def at_most(target, variant, measured, limit):
-    return Check(target, variant, measured, limit, measured <= limit)
-
-
-def at_least(target, variant, measured, limit):
-    return Check(target, variant, measured, limit, measured >= limit)
-
-
-def variant_checks(name, result):
-    checks = [
-        at_most("MB added above base", name, result["size"]["added_mb"], ADDED_MB)
-    ]
-    if "startup" in result:
-        above = (
-            result["startup"]["to_first_200_s"]["median"]
-            - result["startup"]["floor_s"]["median"]
-        )
-        checks.append(
-            at_most("s to first 200 above floor", name, above, START_ABOVE_FLOOR_S)
-        )
+def variant_checks(result):
+    """(target, measured, limit, comparison) for one variant's figures."""
     load = result["load"]
+    yield "MB added above base", result["size"]["added_mb"], ADDED_MB, operator.le
+    if "startup" in result:
+        start = result["startup"]
+        above = start["to_first_200_s"]["median"] - start["floor_s"]["median"]
+        yield "s to first 200 above floor", above, START_ABOVE_FLOOR_S, operator.le
     for label, levels in load["ceiling_ratio"].items():
         for level, share in levels.items():
-            checks.append(
-                at_least(
-                    f"{label} share of ceiling, {level} conn",
-                    name,
-                    share,
-                    CEILING_SHARE[label],
-                )
-            )
+            limit = CEILING_SHARE[label]
+            yield f"{label} share of ceiling, {level} conn", share, limit, operator.ge
     for label, levels in load["runserver_ratio"].items():
         for level, times in levels.items():
-            checks.append(
-                at_least(
-                    f"{label} times runserver, {level} conn",
-                    name,
-                    times,
-                    RUNSERVER_TIMES,
-                )
-            )
+            target = f"{label} times runserver, {level} conn"
+            yield target, times, RUNSERVER_TIMES, operator.ge
     for label, levels in load["ours"].items():
         if P99_CONNECTIONS in levels:
-            checks.append(
-                at_most(
-                    f"{label} p99 ms, {P99_CONNECTIONS} conn",
-                    name,
-                    levels[P99_CONNECTIONS]["p99_ms"],
-                    P99_MS,
-                )
-            )
-    failures = sum(
-        figures["errors"] + figures["non_2xx"]
-        for levels in load["ours"].values()
-        for figures in levels.values()
-    )
-    checks.append(at_most("errors and non-2xx under load", name, failures, 0))
-    checks.append(
-        at_most(
-            "container MB after load",
-            name,
-            result["memory"]["after_load"]["container_mb"],
-            MEMORY_MB,
-        )
-    )
+            p99 = levels[P99_CONNECTIONS]["p99_ms"]
+            yield f"{label} p99 ms, {P99_CONNECTIONS} conn", p99, P99_MS, operator.le
+    yield "errors and non-2xx under load", failures(load["ours"]), 0, operator.le
+    memory = result["memory"]["after_load"]["container_mb"]
+    yield "container MB after load", memory, MEMORY_MB, operator.le
     if "rebuild" in result.get("build", {}):
-        checks.append(
-            at_most(
-                "s to rebuild after a code change",
-                name,
-                result["build"]["rebuild"]["seconds"],
-                REBUILD_S,
-            )
-        )
-    return checks
+        rebuild = result["build"]["rebuild"]["seconds"]
+        yield "s to rebuild after a code change", rebuild, REBUILD_S, operator.le
 
 
 def check(results):
     """Every target for every variant measured, as plain dicts."""
     return [
-        asdict(c)
+        {
+            "target": target,
+            "variant": name,
+            "measured": measured,
+            "limit": limit,
+            "met": compare(measured, limit),
+        }
         for name, result in results["variants"].items()
-        for c in variant_checks(name, result)
+        for target, measured, limit, compare in variant_checks(result)
     ]

@@ -1,30 +1,9 @@
-"""Markdown from a run's JSON, and DOCKER.md's generated sections rewritten."""
-
-import re
+"""DOCKER.md's `images` and `benchmarks` sections, from a benchmark run's JSON."""
 
 from benchmarks import gunicorn_settings
+from reports.markdown import table
 
 ENDPOINTS = ("/", "/api/time", "static")
-
-
-def replace_section(text, name, body):
-    """text with the lines between name's BEGIN and END markers set to body."""
-    pattern = re.compile(
-        rf"(<!-- BEGIN GENERATED: {re.escape(name)}\b[^\n]*-->\n)"
-        rf".*?(<!-- END GENERATED: {re.escape(name)} -->)",
-        flags=re.DOTALL,
-    )
-    if len(pattern.findall(text)) != 1:
-        raise ValueError(f"expected one generated section {name!r}")
-    return pattern.sub(
-        lambda m: m.group(1) + body.rstrip("\n") + "\n" + m.group(2), text
-    )
-
-
-def table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def mb(value):
@@ -88,7 +67,7 @@ def images_section(results):
         ),
     ]
     return (
-        f"Generated from benchmarks/results.json ({results['date']}).\n\n"
+        f"Generated from reports/benchmarks.json ({results['date']}).\n\n"
         + side_by_side(results, rows)
         + "\n"
         + stand_in_note(results)
@@ -105,14 +84,6 @@ def header(results):
         f"with {p['wrk_threads']} threads, {p['load_seconds']} s per run after a "
         f"warm-up; starts: median (min to max) of {p['starts']}. "
         f"Build context: {results['build_context_mb'] * 1e3:.0f} kB.\n"
-    )
-
-
-def dependencies_note(rebuild):
-    return (
-        " (dependencies cached)"
-        if rebuild["dependencies_cached"]
-        else " (dependencies **rebuilt**)"
     )
 
 
@@ -275,11 +246,6 @@ def benchmarks_section(results):
             size_and_start_table(results),
             "Throughput and latency (wrk):\n\n" + load_table(results),
             settings_table(results),
-            "Targets of issue 4:\n\n" + targets_table(results),
+            "Performance targets:\n\n" + targets_table(results),
         ]
     )
-
-
-def rewrite_docs(text, results):
-    text = replace_section(text, "images", images_section(results))
-    return replace_section(text, "benchmarks", benchmarks_section(results))

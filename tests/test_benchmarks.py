@@ -5,8 +5,9 @@ Nothing here starts a container; `python -m benchmarks --quick` runs the rest.
 
 import pytest
 
-from benchmarks import build, containers, gunicorn_settings, load, memory, report
+from benchmarks import build, gunicorn_settings, load, measure
 from benchmarks.stats import parse_size, ratio, summary
+from reports.markdown import replace_section
 
 WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8000/api/time
   2 threads and 16 connections
@@ -79,13 +80,13 @@ def test_it_rewrites_only_the_named_generated_section():
         "old figures\n"
         "<!-- END GENERATED: benchmarks -->\n"
     )
-    rewritten = report.replace_section(text, "benchmarks", "new figures\n")
+    rewritten = replace_section(text, "benchmarks", "new figures\n")
     assert rewritten == text.replace("old figures", "new figures")
 
 
 def test_it_refuses_a_document_without_the_section():
     with pytest.raises(ValueError, match="benchmarks"):
-        report.replace_section("no markers here\n", "benchmarks", "figures")
+        replace_section("no markers here\n", "benchmarks", "figures")
 
 
 def test_it_lists_the_steps_buildkit_took_from_its_cache():
@@ -103,30 +104,6 @@ def test_it_lists_the_steps_buildkit_took_from_its_cache():
     assert not any("apps/" in step for step in steps)
 
 
-def test_it_takes_the_image_id_from_the_build_output():
-    image = "sha256:" + "ab" * 32
-    output = f"#20 exporting layers done\n#20 writing image {image} done\n"
-    assert build.built_image(output) == image
-
-
-def test_it_tells_gunicorn_workers_from_the_init_process():
-    gunicorn = "python -m gunicorn --config /app/docker/gunicorn.conf.py"
-    processes = [
-        {"pid": 1, "ppid": 0, "cmdline": f"/sbin/docker-init -- {gunicorn}"},
-        {"pid": 7, "ppid": 1, "cmdline": gunicorn},
-        {"pid": 8, "ppid": 7, "cmdline": gunicorn},
-        {"pid": 9, "ppid": 7, "cmdline": gunicorn},
-        {"pid": 24, "ppid": 0, "cmdline": "python /app/docker/healthcheck.py"},
-    ]
-    assert [p["role"] for p in memory.roles(processes)] == [
-        "other",
-        "master",
-        "worker",
-        "worker",
-        "other",
-    ]
-
-
 def test_it_picks_the_fastest_setting_that_faces_clients_safely():
     def measured(env, rps, memory_mb=80.0):
         return {
@@ -136,10 +113,10 @@ def test_it_picks_the_fastest_setting_that_faces_clients_safely():
         }
 
     settings = {
-        "sync": measured({"GUNICORN_WORKER_CLASS": "SYNC"}, 3000),
+        "sync": measured({"GUNICORN_CMD_ARGS": gunicorn_settings.SYNC}, 3000),
         "too big": measured({"WEB_CONCURRENCY": "8"}, 2500, memory_mb=200),
         "gthread": measured({}, 2000),
-        "slower gthread": measured({"GUNICORN_THREADS": "8"}, 1500),
+        "slower gthread": measured({"GUNICORN_CMD_ARGS": "--threads 8"}, 1500),
     }
     assert gunicorn_settings.best(settings) == "gthread"
     del settings["gthread"], settings["slower gthread"]
@@ -148,21 +125,4 @@ def test_it_picks_the_fastest_setting_that_faces_clients_safely():
 
 def test_it_takes_the_static_file_from_the_page():
     page = '<link rel="icon" href="/static/clock/favicon.1a2b3c.svg" type="x">'
-    assert containers.static_path(page) == "/static/clock/favicon.1a2b3c.svg"
-
-
-def test_it_runs_containers_with_composes_hardening():
-    web = {
-        "read_only": True,
-        "tmpfs": ["/tmp"],
-        "cap_drop": ["ALL"],
-        "security_opt": ["no-new-privileges:true"],
-        "init": True,
-    }
-    assert containers.hardening_flags(web) == [
-        "--read-only",
-        "--tmpfs=/tmp",
-        "--cap-drop=ALL",
-        "--security-opt=no-new-privileges:true",
-        "--init",
-    ]
+    assert measure.static_path(page) == "/static/clock/favicon.1a2b3c.svg"
