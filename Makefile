@@ -4,7 +4,7 @@
 # the first of python3.14, python3.13, python3.12, python3 that is new enough,
 # or the one named by PYTHON=...
 .DEFAULT_GOAL := help
-.PHONY: help run dev test containers bench lint format deps clean
+.PHONY: help run dev test containers bench report lint format deps clean
 
 NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 12))
 PYTHON ?= $(firstword $(foreach candidate,python3.14 python3.13 python3.12 python3,\
@@ -31,8 +31,11 @@ test: $(INSTALLED) ## Run the test suite (unit, gunicorn and browser tests).
 containers: $(INSTALLED) ## Build both images and run the container suite against each.
 	$(BIN)/pytest -m container tests/container
 
-bench: $(INSTALLED) ## Measure both images side by side; figures into DOCKER.md.
+bench: $(INSTALLED) ## Measure both images side by side; figures into test-results/.
 	$(BIN)/python -m benchmarks
+
+report: $(INSTALLED) ## Publish test-results/ figures in reports/ and DOCKER.md.
+	$(BIN)/python -m reports
 
 lint: $(INSTALLED) ## ruff, hadolint, compose's own check, schemas of the config files.
 	$(BIN)/ruff check .
