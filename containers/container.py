@@ -40,27 +40,14 @@ class Container:
             url = f"http://127.0.0.1:{port}"
             flags.append(f"--publish=127.0.0.1:{port}:{publish}")
         flags += [f"--env={key}={value}" for key, value in (env or {}).items()]
+        flags += [*options, image, *command]
         try:
-            run(
-                "docker",
-                "run",
-                "--detach",
-                "--name",
-                name,
-                *flags,
-                *options,
-                image,
-                *command,
-            )
+            run("docker", "run", "--detach", f"--name={name}", *flags)
         except DockerError:
             # Created, but it could not start: nothing else would remove it.
             run("docker", "rm", "--force", "--volumes", name, check=False)
             raise
         return cls(name, url)
-
-    @property
-    def port(self):
-        return int(self.url.rsplit(":", 1)[1])
 
     def get(self, path, **kwargs):
         return request(self.url + path, **kwargs)

@@ -4,9 +4,11 @@ build output and gunicorn's processes, read without a Docker engine.
 The container suite (`make containers`) runs the rest against real images.
 """
 
+import re
+
 import pytest
 
-from containers import compose, contract, images, processes
+from containers import ROOT, compose, contract, images, processes
 from containers.__main__ import base_images
 
 
@@ -92,3 +94,14 @@ def test_it_tells_gunicorn_workers_from_the_init_process():
         "worker",
         "other",
     ]
+
+
+def test_it_keeps_the_tools_free_of_imports_from_the_tests():
+    tools = [*ROOT.glob("containers/**/*.py"), *ROOT.glob("benchmarks/*.py")]
+    tools += ROOT.glob("reports/*.py")
+    importing = [
+        path.relative_to(ROOT)
+        for path in tools
+        if re.search(r"^(from|import) tests\b", path.read_text(), flags=re.M)
+    ]
+    assert importing == []

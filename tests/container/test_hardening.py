@@ -1,6 +1,7 @@
 """How each image runs: its user, what it may write, what it carries."""
 
-from containers import compose
+from containers import compose, contract
+from containers.compose import Stack
 from containers.container import Container
 from containers.docker import DockerError
 from containers.processes import processes
@@ -11,6 +12,11 @@ def test_it_runs_as_the_shared_non_root_user(stack, image):
     assert container.inspect()["Config"]["User"] == f"{image.uid}:{image.gid}"
     assert image.uid == image.gid != 0
     assert {uid for p in processes(container) for uid in p["uids"]} == {image.uid}
+    # One data volume serves every variant: each image runs as the same user.
+    for name in contract.variants():
+        other = Stack(name)
+        other.compose("build", "web")
+        assert contract.image(other.image()).user == image.user
 
 
 def test_it_can_write_only_to_data_and_tmp(stack, image):
