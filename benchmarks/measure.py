@@ -123,15 +123,14 @@ def measure_serving(web, data, plan):
         idle = memory.snapshot(ours)
         ours_load = loaded(ours, paths, plan, plan.load_seconds)
         used = {"idle": idle, "after_load": memory.snapshot(ours)}
-    # The image's gunicorn, with its config, serving bare_wsgi.app instead.
+    # The image's own command (gunicorn, its config), serving bare_wsgi.app.
+    image = contract.image(web["image"])
     mount = (f"--volume={BARE_APP}:{BARE_MOUNT}/{BARE_APP.name}:ro",)
-    bare = ("python", "-m", "gunicorn", "--config", "/app/docker/gunicorn.conf.py")
-    bare += ("--pythonpath", BARE_MOUNT, "bare_wsgi:app")
+    bare = (*image.config["Cmd"], "--pythonpath", BARE_MOUNT, "bare_wsgi:app")
     with serve(web, data, "ceiling", mount, command=bare) as ceiling_server:
         ceiling = loaded(ceiling_server, {load.ANY_PATH: "/"}, plan, plan.load_seconds)
     # Django's development server, single process and threaded, in the image.
-    port = contract.image(web["image"]).port
-    dev = ("python", "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload")
+    dev = ("python", "manage.py", "runserver", f"0.0.0.0:{image.port}", "--noreload")
     with serve(web, data, "runserver", command=dev) as runserver_server:
         runserver = loaded(runserver_server, paths, plan, plan.load_seconds)
     return (
