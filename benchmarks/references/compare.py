@@ -179,12 +179,6 @@ def wrk_once(url):
     }
 
 
-def wrk_best(url):
-    """The best of WRK_TRIES runs, by requests per second."""
-    runs = [wrk_once(url) for _ in range(WRK_TRIES)]
-    return max(runs, key=lambda figures: figures["requests_per_s"])
-
-
 MEMORY_UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30}
 
 
@@ -201,31 +195,49 @@ def image_mb(image):
     return int(run("docker", "image", "inspect", "--format", "{{.Size}}", image)) / 1e6
 
 
-def measure(name, image, base, web, paths):
-    """A first start on an empty volume, load on each path, memory after the
-    load, then a second container on the same volume."""
-    volume = run("docker", "volume", "create", f"{PREFIX}-data").strip()
+def measure(setups):
+    """Every setup side by side: a first start of each on an empty volume;
+    WRK_TRIES rounds in which each takes its turn on each of its paths, the
+    best kept; memory after the load; a second start of each on its volume.
+    Interleaved, so that load from elsewhere falls on every setup alike."""
+    rows, volumes, running, containers = [], [], [], set()
     try:
-        container, port, first_start = start(image, web, volume)
-        try:
-            page = markup(port)
-            load = {path: wrk_best(f"http://127.0.0.1:{port}{path}") for path in paths}
-            memory = memory_mib(container)
-        finally:
+        for setup in setups:
+            volume = f"{PREFIX}-{setup['name']}"
+            volumes.append(run("docker", "volume", "create", volume).strip())
+            container, port, seconds = start(setup["image"], setup["web"], volumes[-1])
+            containers.add(container)
+            rows.append(
+                {
+                    "name": setup["name"],
+                    "markup": markup(port),
+                    "first_start_s": seconds,
+                    "load": {},
+                    "added_mb": image_mb(setup["image"]) - image_mb(setup["base"]),
+                }
+            )
+            running.append((container, port))
+        for _ in range(WRK_TRIES):
+            for setup, row, (_, port) in zip(setups, rows, running, strict=True):
+                for path in setup["paths"]:
+                    figures = wrk_once(f"http://127.0.0.1:{port}{path}")
+                    best = row["load"].setdefault(path, figures)
+                    if figures["requests_per_s"] > best["requests_per_s"]:
+                        row["load"][path] = figures
+        for row, (container, _) in zip(rows, running, strict=True):
+            row["memory_mib"] = memory_mib(container)
+        for container, _ in running:
             run("docker", "rm", "--force", container)
-        container, _, restart = start(image, web, volume)
-        run("docker", "rm", "--force", container)
+            containers.discard(container)
+        for setup, row, volume in zip(setups, rows, volumes, strict=True):
+            container, _, row["restart_s"] = start(setup["image"], setup["web"], volume)
+            run("docker", "rm", "--force", container)
     finally:
-        run("docker", "volume", "rm", "--force", volume)
-    return {
-        "name": name,
-        "markup": page,
-        "load": load,
-        "first_start_s": first_start,
-        "restart_s": restart,
-        "memory_mib": memory,
-        "added_mb": image_mb(image) - image_mb(base),
-    }
+        for container in containers:
+            run("docker", "rm", "--force", container)
+        for volume in volumes:
+            run("docker", "volume", "rm", "--force", volume)
+    return rows
 
 
 def table(rows):
@@ -269,14 +281,27 @@ def main():
     for variant in VARIANTS:
         build_ours(variant)
     references = {name: build_reference(name, alpine) for name in REFERENCES}
-    rows = [
-        measure(variant, web["image"], base_image(web), web, OUR_PATHS)
+    setups = [
+        {
+            "name": variant,
+            "image": web["image"],
+            "base": base_image(web),
+            "web": web,
+            "paths": OUR_PATHS,
+        }
         for variant, web in services.items()
     ]
-    rows += [
-        measure(name, image, base_image(alpine), alpine, REFERENCE_PATHS)
+    setups += [
+        {
+            "name": name,
+            "image": image,
+            "base": base_image(alpine),
+            "web": alpine,
+            "paths": REFERENCE_PATHS,
+        }
         for name, image in references.items()
     ]
+    rows = measure(setups)
     print("load after:", run("uptime").strip())
     for row in rows:
         if row["markup"] != rows[0]["markup"]:
