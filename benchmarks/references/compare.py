@@ -1,12 +1,16 @@
 """Both images beside the reference servers, measured alike in one run.
 
+    export APP_IMAGE=...   # the repository the four images are tagged under
     python -m benchmarks.references.compare
 
-Builds the two images (compose, under APP_IMAGE) and the two references
-(Dockerfile in this folder, on the Alpine image's base), starts each as
-compose starts the app (hardening flags, port and data path read from compose's
-resolved configuration), and prints one table and the ratios. Figures from a
-shared machine are only comparable within one run.
+Builds the two images (compose) and the two references (Dockerfile in this
+folder, on the Alpine image's base), starts each as compose starts the app
+(hardening flags, port and data path from compose's resolved configuration),
+checks that the four pages are the same markup, and prints one table and the
+ratios: wrk on each path (best of WRK_TRIES), p99, the first 200 after
+`docker run` on an empty volume and on a used one (best of START_TRIES),
+memory after the load (docker stats) and size above the base image. Figures
+from a shared machine compare only within one run.
 """
 
 import difflib
@@ -29,9 +33,12 @@ OUR_PATHS = ("/", "/api/time")
 REFERENCE_PATHS = ("/",)
 WRK = ("wrk", "--threads", "2", "--connections", "16", "--duration", "10s")
 WRK_TRIES = 2
+START_TRIES = 3
 COMPOSE = ("docker", "compose", "--file", str(ROOT / "compose.yaml"))
 PREFIX = f"refs-bench-{uuid.uuid4().hex[:8]}"
 STARTUP_SECONDS = 120
+# Counts every answer outside 2xx, and prints the figures as one JSON line.
+WRK_SCRIPT = HERE.parent / "wrk.lua"
 
 
 def run(*command, env=None):
@@ -162,20 +169,14 @@ def start(image, web, volume):
 
 
 def wrk_once(url):
-    output = run(*WRK, "--latency", url)
-    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)$", output, flags=re.MULTILINE)
-    # wrk prints these lines only when there is something to count.
-    errors = re.findall(
-        r"^\s*(?:Socket errors|Non-2xx or 3xx responses):(.*)$",
-        output,
-        flags=re.MULTILINE,
-    )
+    """One wrk run's figures, from the JSON line the harness's wrk.lua prints."""
+    output = run(*WRK, "--script", str(WRK_SCRIPT), url)
+    line = next(line for line in output.splitlines() if line.startswith("WRK_RESULT"))
+    raw = json.loads(line.removeprefix("WRK_RESULT"))
     return {
-        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
-        "p99_ms": float(p99[1]) * {"us": 1e-3, "ms": 1, "s": 1e3}[p99[2]],
-        "errors": sum(
-            int(count) for line in errors for count in re.findall(r"\d+", line)
-        ),
+        "requests_per_s": raw["requests"] / (raw["duration_us"] / 1e6),
+        "p99_ms": raw["p99_us"] / 1e3,
+        "errors": sum(raw["errors"].values()) + raw["non_2xx"],
     }
 
 
@@ -195,48 +196,56 @@ def image_mb(image):
     return int(run("docker", "image", "inspect", "--format", "{{.Size}}", image)) / 1e6
 
 
+def start_seconds(setup, volume):
+    """Seconds from `docker run` to the first 200 on volume; the container goes."""
+    container, _, seconds = start(setup["image"], setup["web"], volume)
+    run("docker", "rm", "--force", container)
+    return seconds
+
+
 def measure(setups):
-    """Every setup side by side: a first start of each on an empty volume;
-    WRK_TRIES rounds in which each takes its turn on each of its paths, the
-    best kept; memory after the load; a second start of each on its volume.
-    Interleaved, so that load from elsewhere falls on every setup alike."""
-    rows, volumes, running, containers = [], [], [], set()
+    """Every setup side by side, in rounds, so that load from elsewhere falls
+    on each alike: the best of START_TRIES first starts, each on an empty
+    volume; the best of WRK_TRIES loads on each path; memory after the load;
+    the best of START_TRIES second starts on a volume the first one used."""
+    rows = [{"name": setup["name"], "load": {}} for setup in setups]
+    volumes = []
     try:
-        for setup in setups:
-            volume = f"{PREFIX}-{setup['name']}"
-            volumes.append(run("docker", "volume", "create", volume).strip())
-            container, port, seconds = start(setup["image"], setup["web"], volumes[-1])
-            containers.add(container)
-            rows.append(
-                {
-                    "name": setup["name"],
-                    "markup": markup(port),
-                    "first_start_s": seconds,
-                    "load": {},
-                    "added_mb": image_mb(setup["image"]) - image_mb(setup["base"]),
-                }
-            )
-            running.append((container, port))
-        for _ in range(WRK_TRIES):
-            for setup, row, (_, port) in zip(setups, rows, running, strict=True):
-                for path in setup["paths"]:
-                    figures = wrk_once(f"http://127.0.0.1:{port}{path}")
-                    best = row["load"].setdefault(path, figures)
-                    if figures["requests_per_s"] > best["requests_per_s"]:
-                        row["load"][path] = figures
-        for row, (container, _) in zip(rows, running, strict=True):
-            row["memory_mib"] = memory_mib(container)
-        for container, _ in running:
-            run("docker", "rm", "--force", container)
-            containers.discard(container)
-        for setup, row, volume in zip(setups, rows, volumes, strict=True):
-            container, _, row["restart_s"] = start(setup["image"], setup["web"], volume)
-            run("docker", "rm", "--force", container)
+        for _ in range(START_TRIES):
+            for setup, row in zip(setups, rows, strict=True):
+                name = f"{PREFIX}-{setup['name']}-{len(volumes)}"
+                volumes.append(run("docker", "volume", "create", name).strip())
+                seconds = start_seconds(setup, volumes[-1])
+                row["first_start_s"] = min(seconds, row.get("first_start_s", seconds))
+        # Each setup's volume from the first round, used once already.
+        used = volumes[: len(setups)]
+        running = []
+        try:
+            for setup, row, volume in zip(setups, rows, used, strict=True):
+                container, port, _ = start(setup["image"], setup["web"], volume)
+                running.append((container, port))
+                row["markup"] = markup(port)
+            for _ in range(WRK_TRIES):
+                for setup, row, (_, port) in zip(setups, rows, running, strict=True):
+                    for path in setup["paths"]:
+                        figures = wrk_once(f"http://127.0.0.1:{port}{path}")
+                        best = row["load"].setdefault(path, figures)
+                        if figures["requests_per_s"] > best["requests_per_s"]:
+                            row["load"][path] = figures
+            for row, (container, _) in zip(rows, running, strict=True):
+                row["memory_mib"] = memory_mib(container)
+        finally:
+            for container, _ in running:
+                run("docker", "rm", "--force", container)
+        for _ in range(START_TRIES):
+            for setup, row, volume in zip(setups, rows, used, strict=True):
+                seconds = start_seconds(setup, volume)
+                row["restart_s"] = min(seconds, row.get("restart_s", seconds))
     finally:
-        for container in containers:
-            run("docker", "rm", "--force", container)
         for volume in volumes:
             run("docker", "volume", "rm", "--force", volume)
+    for setup, row in zip(setups, rows, strict=True):
+        row["added_mb"] = image_mb(setup["image"]) - image_mb(setup["base"])
     return rows
 
 
