@@ -249,6 +249,21 @@ def measure(setups):
     return rows
 
 
+def check_markup(rows):
+    """Stop, with the difference, where a page is not the first one's markup."""
+    for row in rows:
+        if row["markup"] != rows[0]["markup"]:
+            raise SystemExit(
+                f"{row['name']}'s page differs from {rows[0]['name']}'s:\n"
+                + "".join(
+                    difflib.unified_diff(
+                        rows[0]["markup"].splitlines(keepends=True),
+                        row["markup"].splitlines(keepends=True),
+                    )
+                )
+            )
+
+
 def table(rows):
     lines = [
         "| setup | path | req/s | p99 ms | errors | first start s | restart s "
@@ -312,17 +327,7 @@ def main():
     ]
     rows = measure(setups)
     print("load after:", run("uptime").strip())
-    for row in rows:
-        if row["markup"] != rows[0]["markup"]:
-            raise SystemExit(
-                f"{row['name']}'s page differs from {rows[0]['name']}'s:\n"
-                + "".join(
-                    difflib.unified_diff(
-                        rows[0]["markup"].splitlines(keepends=True),
-                        row["markup"].splitlines(keepends=True),
-                    )
-                )
-            )
+    check_markup(rows)
     print("markup: the same page in all four, but for hashes, instant and count")
     print(table(rows))
     named = {row["name"]: row for row in rows}
