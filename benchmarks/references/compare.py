@@ -196,6 +196,21 @@ def image_mb(image):
     return int(run("docker", "image", "inspect", "--format", "{{.Size}}", image)) / 1e6
 
 
+def check_markup(rows):
+    """Stop, with the difference, where a page is not the first one's markup."""
+    for row in rows:
+        if row["markup"] != rows[0]["markup"]:
+            raise SystemExit(
+                f"{row['name']}'s page differs from {rows[0]['name']}'s:\n"
+                + "".join(
+                    difflib.unified_diff(
+                        rows[0]["markup"].splitlines(keepends=True),
+                        row["markup"].splitlines(keepends=True),
+                    )
+                )
+            )
+
+
 def start_seconds(setup, volume):
     """Seconds from `docker run` to the first 200 on volume; the container goes."""
     container, _, seconds = start(setup["image"], setup["web"], volume)
@@ -225,6 +240,8 @@ def measure(setups):
                 container, port, _ = start(setup["image"], setup["web"], volume)
                 running.append((container, port))
                 row["markup"] = markup(port)
+            # Before any load: a page that differs makes the figures meaningless.
+            check_markup(rows)
             for _ in range(WRK_TRIES):
                 for setup, row, (_, port) in zip(setups, rows, running, strict=True):
                     for path in setup["paths"]:
@@ -247,21 +264,6 @@ def measure(setups):
     for setup, row in zip(setups, rows, strict=True):
         row["added_mb"] = image_mb(setup["image"]) - image_mb(setup["base"])
     return rows
-
-
-def check_markup(rows):
-    """Stop, with the difference, where a page is not the first one's markup."""
-    for row in rows:
-        if row["markup"] != rows[0]["markup"]:
-            raise SystemExit(
-                f"{row['name']}'s page differs from {rows[0]['name']}'s:\n"
-                + "".join(
-                    difflib.unified_diff(
-                        rows[0]["markup"].splitlines(keepends=True),
-                        row["markup"].splitlines(keepends=True),
-                    )
-                )
-            )
 
 
 def table(rows):
@@ -327,7 +329,6 @@ def main():
     ]
     rows = measure(setups)
     print("load after:", run("uptime").strip())
-    check_markup(rows)
     print("markup: the same page in all four, but for hashes, instant and count")
     print(table(rows))
     named = {row["name"]: row for row in rows}
