@@ -68,14 +68,15 @@ def exclusive():
 
 
 def apply():
-    """Apply the pending migrations, if any; True if there were some."""
+    """Apply the pending migrations, if any; True if this process did."""
     from django.core.management import call_command
 
     if not pending():
         return False
     with exclusive():
-        # Whoever held the lock before may have applied them all: migrate
-        # reads the table again and applies only what is still missing.
+        # Whoever held the lock before may have applied them all.
+        if not pending():
+            return False
         call_command("migrate", interactive=False, verbosity=0)
     return True
 

@@ -108,14 +108,23 @@ def postgres_server():
         yield url
 
 
-@pytest.fixture
-def postgres_url(postgres_server):
-    """The URL of an empty database of its own, dropped after the test."""
+@contextmanager
+def empty_database(server_url):
+    """The URL of a new, empty database on the server, dropped on exit."""
     import psycopg
 
     name = f"test_{secrets.token_hex(4)}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
+    with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    yield postgres_server.rpartition("/")[0] + f"/{name}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    try:
+        yield server_url.rpartition("/")[0] + f"/{name}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """An empty database of its own for the test."""
+    with empty_database(postgres_server) as url:
+        yield url
