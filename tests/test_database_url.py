@@ -162,3 +162,35 @@ def test_the_migrate_command_stops_with_one_line_naming_the_variable(tmp_path):
         "Configuration error: DATABASE_URL='postgres://clock:***@db:port/clock' "
         "has a port that is not a number from 1 to 65535."
     ]
+
+
+def unreachable_url():
+    """A PostgreSQL URL whose port nothing listens on."""
+    return f"postgres://clock:{SECRET}@127.0.0.1:{serving.free_port()}/clock"
+
+
+def test_the_migrate_command_fails_with_one_line_when_the_server_is_away(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "project.migrate"],
+        cwd=ROOT,
+        env=serving.server_environment(tmp_path, {"DATABASE_URL": unreachable_url()}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("Migrations could not be applied: ")
+    assert "Traceback" not in result.stderr
+    assert SECRET not in result.stderr
+
+
+def test_gunicorn_serves_unready_while_the_server_is_away(tmp_path):
+    with serving.gunicorn(tmp_path, {"DATABASE_URL": unreachable_url()}) as server:
+        status, body = serving.get(server.url + "/readyz")
+        alive = server.process.poll() is None
+        output = server.output()
+    assert status == 503
+    assert json.loads(body)["reason"].startswith("database unavailable: ")
+    assert alive
+    assert "Migrations could not be applied, /readyz says why" in output
+    assert SECRET not in output
