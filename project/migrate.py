@@ -81,6 +81,11 @@ def apply():
     return True
 
 
+def one_line(error):
+    """A database error's message on one line (libpq adds DETAIL and HINT lines)."""
+    return " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+
+
 def at_start(log):
     """gunicorn's on_starting. A database that cannot be migrated (unreachable,
     a read-only or full volume) is logged, not fatal: the server starts, and
@@ -92,7 +97,9 @@ def at_start(log):
         applied = apply()
         log.info("Database migrations %s.", "applied" if applied else "up to date")
     except DatabaseError as error:
-        log.error("Migrations could not be applied, /readyz says why: %s", error)
+        log.error(
+            "Migrations could not be applied, /readyz says why: %s", one_line(error)
+        )
     finally:
         # Workers are forked from this process: they must not share its connection.
         connections.close_all()
@@ -112,7 +119,7 @@ def main():
     try:
         applied = apply()
     except DatabaseError as error:
-        sys.exit(f"Migrations could not be applied: {error}")
+        sys.exit(f"Migrations could not be applied: {one_line(error)}")
     log.info("Database migrations %s.", "applied" if applied else "up to date")
 
 

@@ -179,6 +179,7 @@ def test_the_migrate_command_fails_with_one_line_when_the_server_is_away(tmp_pat
         timeout=60,
     )
     assert result.returncode == 1
+    assert len(result.stderr.splitlines()) == 1
     assert result.stderr.startswith("Migrations could not be applied: ")
     assert "Traceback" not in result.stderr
     assert SECRET not in result.stderr
