@@ -46,22 +46,23 @@ def postgres_container():
     """The URL of a fresh PostgreSQL server's `postgres` database, as its owner."""
     name = f"moscow-clock-tests-postgres-{secrets.token_hex(4)}"
     password = secrets.token_urlsafe(16)
-    subprocess.run(
-        [
-            *("docker", "run", "--detach", "--name", name),
-            *(
-                "--env",
-                f"POSTGRES_USER={USER}",
-                "--env",
-                f"POSTGRES_PASSWORD={password}",
-            ),
-            *("--publish", "127.0.0.1::5432", image()),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
     try:
+        started = subprocess.run(
+            [
+                *("docker", "run", "--detach", "--name", name),
+                *("--env", f"POSTGRES_USER={USER}"),
+                *("--env", f"POSTGRES_PASSWORD={password}"),
+                *("--publish", "127.0.0.1::5432", image()),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if started.returncode != 0:
+            raise RuntimeError(
+                f"docker run {image()} failed (set POSTGRES_IMAGE to an image this "
+                f"engine has, e.g. postgres:17-alpine3.24): {started.stderr.strip()}"
+            )
         port = (
             subprocess.run(
                 ["docker", "port", name, "5432/tcp"],
