@@ -4,7 +4,7 @@
 # the first of python3.14, python3.13, python3.12, python3 that is new enough,
 # or the one named by PYTHON=...
 .DEFAULT_GOAL := help
-.PHONY: help run dev test containers bench lint format deps clean
+.PHONY: help run dev test containers bench lint kubelint format deps clean
 
 NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 12))
 PYTHON ?= $(firstword $(foreach candidate,python3.14 python3.13 python3.12 python3,\
@@ -34,7 +34,7 @@ containers: $(INSTALLED) ## Build both images and run the container suite agains
 bench: $(INSTALLED) ## Measure both images side by side; figures into DOCKER.md.
 	$(BIN)/python -m benchmarks
 
-lint: $(INSTALLED) ## ruff, hadolint, compose's own check, schemas of the config files.
+lint: $(INSTALLED) kubelint ## ruff, hadolint, compose's own check, schemas of the config files and manifests.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint docker/alpine.Dockerfile docker/distroless.Dockerfile
@@ -47,6 +47,13 @@ lint: $(INSTALLED) ## ruff, hadolint, compose's own check, schemas of the config
 		.github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.renovate renovate.json
 	$(BIN)/pre-commit validate-config
+
+# checkov and the Kubernetes schemas in a venv of their own (requirements/kubernetes.in).
+kubelint: $(INSTALLED) ## Render the Kubernetes overlays; check schemas and policies offline.
+	test -d $(VENV)/kubernetes || $(BIN)/python -m venv $(VENV)/kubernetes
+	$(VENV)/kubernetes/bin/python -m pip install --quiet --require-hashes \
+		--requirement requirements/kubernetes.txt
+	PATH="$(CURDIR)/$(VENV)/kubernetes/bin:$$PATH" deploy/kubernetes/lint
 
 format: $(INSTALLED) ## Format the code and apply ruff's safe fixes.
 	$(BIN)/ruff format .
