@@ -5,9 +5,11 @@ is compared with the image's own configuration and translated to `docker run`
 flags: its user, read-only root, emptyDirs (as tmpfs), dropped capabilities,
 no privilege escalation, resource limits and the Secret's key file. The
 database settings are left out, since no database runs beside the container:
-the app keeps SQLite in the /data emptyDir instead.
+the app keeps SQLite in the /data emptyDir instead. With the overlays' own
+empty Secret, the app must refuse to start.
 """
 
+import base64
 import json
 import math
 import os
@@ -52,6 +54,7 @@ def quantity(value):
 
 
 def web_pod(variant):
+    """The web pod's spec and the files of its Secret, as the overlay renders them."""
     kubectl = shutil.which("kubectl")
     if kubectl is None:
         pytest.fail("kubectl is not on PATH: it renders the overlays to compare.")
@@ -66,23 +69,27 @@ def web_pod(variant):
         timeout=60,
         check=True,
     ).stdout
+    objects = [d for d in yaml.safe_load_all(rendered) if d]
     (deployment,) = (
         d
-        for d in yaml.safe_load_all(rendered)
-        if d and d["kind"] == "Deployment" and d["metadata"]["name"] == "web"
+        for d in objects
+        if d["kind"] == "Deployment" and d["metadata"]["name"] == "web"
     )
-    return deployment["spec"]["template"]["spec"]
+    (secret,) = (d for d in objects if d["kind"] == "Secret")
+    files = {name: base64.b64decode(data) for name, data in secret["data"].items()}
+    return deployment["spec"]["template"]["spec"], files
 
 
 @pytest.fixture(scope="module", params=VARIANTS)
 def built(request):
-    """(variant, image config, web pod spec), the image built by compose."""
+    """(variant, image config, web pod spec, Secret files), the image built by
+    compose."""
     if shutil.which("docker") is None:
         pytest.skip("no docker command")
     variant = request.param
     docker("compose", "build", env={**os.environ, "APP_VARIANT": variant})
     (image,) = json.loads(docker("image", "inspect", f"{IMAGE}:{variant}").stdout)
-    return variant, image["Config"], web_pod(variant)
+    return variant, image["Config"], *web_pod(variant)
 
 
 def environment(config):
@@ -90,7 +97,7 @@ def environment(config):
 
 
 def test_the_pod_runs_the_images_user_port_and_data_directory(built):
-    _, config, pod = built
+    _, config, pod, _ = built
     context = pod["securityContext"]
     assert config["User"] == f"{context['runAsUser']}:{context['runAsGroup']}"
     (container,) = pod["containers"]
@@ -156,19 +163,33 @@ def status(url):
         return None
 
 
+def key_file(container):
+    """The name, in the Secret, of the file DJANGO_SECRET_KEY_FILE names."""
+    (path,) = (
+        v["value"] for v in container["env"] if v["name"] == "DJANGO_SECRET_KEY_FILE"
+    )
+    return Path(path).name
+
+
+def secret_volume(tmp_path, pod, files):
+    """A Secret volume as the kubelet makes it: the pod's fsGroup may read."""
+    directory = tmp_path / "secret"
+    directory.mkdir()
+    directory.chmod(0o755)
+    for name, content in files.items():
+        path = directory / name
+        path.write_bytes(content)
+        os.chown(path, 0, pod["securityContext"]["fsGroup"])
+        path.chmod(0o440)
+    return directory
+
+
 def test_the_image_serves_its_probes_under_the_pods_security_context(built, tmp_path):
-    variant, _, pod = built
+    variant, _, pod, files = built
     (container,) = pod["containers"]
-    # The Secret's files: the key the replicas share, readable by the group.
-    secret_dir = tmp_path / "secret"
-    secret_dir.mkdir()
-    for variable in container["env"]:
-        if variable["name"] == "DJANGO_SECRET_KEY_FILE":
-            key_file = secret_dir / Path(variable["value"]).name
-            key_file.write_text(secrets.token_urlsafe(50))
-            os.chown(key_file, 0, pod["securityContext"]["fsGroup"])
-            key_file.chmod(0o440)
-    secret_dir.chmod(0o755)
+    # The Secret as a user's overlay fills it: one key that every replica shares.
+    key = secrets.token_urlsafe(50).encode()
+    secret_dir = secret_volume(tmp_path, pod, {**files, key_file(container): key})
     (port,) = container["ports"]
     name = f"moscow-clock-k8s-pod-{variant}-{os.getpid()}"
     docker(
@@ -193,7 +214,7 @@ def test_the_image_serves_its_probes_under_the_pods_security_context(built, tmp_
             if set(answers.values()) == {200}:
                 break
             time.sleep(0.5)
-        assert answers == dict.fromkeys(probes, 200), docker("logs", name).stderr
+        assert answers == dict.fromkeys(probes, 200), docker("logs", name).stdout
         # SIGTERM, then SIGKILL after the pod's grace period, as the kubelet does.
         docker("stop", f"--time={pod['terminationGracePeriodSeconds']}", name)
         state = json.loads(docker("inspect", "--format={{json .State}}", name).stdout)
@@ -202,3 +223,27 @@ def test_the_image_serves_its_probes_under_the_pods_security_context(built, tmp_
         subprocess.run(
             ["docker", "rm", "--force", name], capture_output=True, check=False
         )
+
+
+def test_the_shipped_empty_secret_stops_the_app_with_one_line_naming_it(
+    built, tmp_path
+):
+    """The overlays carry no key: the app must refuse to start, not run with
+    a key nobody chose."""
+    variant, _, pod, files = built
+    (container,) = pod["containers"]
+    assert files[key_file(container)] == b""
+    secret_dir = secret_volume(tmp_path, pod, files)
+    result = subprocess.run(
+        ["docker", "run", "--rm", *run_flags(pod, secret_dir), f"{IMAGE}:{variant}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    # The app logs to stdout, gunicorn's own lines included.
+    (line,) = (
+        line for line in result.stdout.splitlines() if "Configuration error" in line
+    )
+    assert "DJANGO_SECRET_KEY_FILE" in line
