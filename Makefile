@@ -53,7 +53,7 @@ kubelint: $(INSTALLED) ## Render the Kubernetes overlays; check schemas and poli
 	test -d $(VENV)/kubernetes || $(BIN)/python -m venv $(VENV)/kubernetes
 	$(VENV)/kubernetes/bin/python -m pip install --quiet --require-hashes \
 		--requirement requirements/kubernetes.txt
-	PATH="$(CURDIR)/$(VENV)/kubernetes/bin:$$PATH" deploy/kubernetes/lint
+	PATH="$(CURDIR)/$(VENV)/kubernetes/bin:$$PATH" deploy/kubernetes/lint.sh
 
 format: $(INSTALLED) ## Format the code and apply ruff's safe fixes.
 	$(BIN)/ruff format .
