@@ -4,7 +4,7 @@
 # the first of python3.14, python3.13, python3.12, python3 that is new enough,
 # or the one named by PYTHON=...
 .DEFAULT_GOAL := help
-.PHONY: help run dev test containers bench report lint format deps clean
+.PHONY: help run dev test containers bench report lint kubelint format deps clean
 
 NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 12))
 PYTHON ?= $(firstword $(foreach candidate,python3.14 python3.13 python3.12 python3,\
@@ -37,19 +37,27 @@ bench: $(INSTALLED) ## Measure both images side by side; figures into test-resul
 report: $(INSTALLED) ## Publish test-results/ figures in reports/ and DOCKER.md.
 	$(BIN)/python -m reports
 
-lint: $(INSTALLED) ## ruff, hadolint, compose's own check, schemas of the config files.
+lint: $(INSTALLED) kubelint ## ruff, hadolint, compose's own check, schemas of the config files and manifests.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint docker/alpine.Dockerfile docker/distroless.Dockerfile
 	docker compose config --quiet
 	docker compose -f compose.yaml -f compose.dev.yaml config --quiet
+	docker compose -f compose.yaml -f compose.postgres.yaml config --quiet
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec \
-		compose.yaml compose.dev.yaml docker/variants.yaml
+		compose.yaml compose.dev.yaml compose.postgres.yaml docker/variants.yaml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema custom.github-workflows-require-timeout \
 		.github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.renovate renovate.json
 	$(BIN)/pre-commit validate-config
+
+# checkov and the Kubernetes schemas in a venv of their own (requirements/kubernetes.in).
+kubelint: $(INSTALLED) ## Render the Kubernetes overlays; check schemas and policies offline.
+	test -d $(VENV)/kubernetes || $(BIN)/python -m venv $(VENV)/kubernetes
+	$(VENV)/kubernetes/bin/python -m pip install --quiet --require-hashes \
+		--requirement requirements/kubernetes.txt
+	PATH="$(CURDIR)/$(VENV)/kubernetes/bin:$$PATH" deploy/kubernetes/lint.sh
 
 format: $(INSTALLED) ## Format the code and apply ruff's safe fixes.
 	$(BIN)/ruff format .
@@ -60,6 +68,8 @@ deps: $(INSTALLED) ## Re-resolve the hashed requirement files from requirements/
 		base.in --output-file=base.txt
 	cd requirements && ../$(BIN)/uv pip compile --quiet --upgrade $(COMPILE) \
 		dev.in --output-file=dev.txt
+	cd requirements && ../$(BIN)/uv pip compile --quiet --upgrade $(COMPILE) \
+		kubernetes.in --output-file=kubernetes.txt
 
 clean: ## Remove the virtual environment, local data, collected static files, results.
 	rm -rf $(VENV) data staticfiles test-results

@@ -167,7 +167,7 @@ def test_it_sends_what_the_dockerfiles_copy():
     assert not in_build_context("apps/clock/tests/test_views.py", rules)
 
 
-@pytest.mark.parametrize("name", ["base.txt", "dev.txt"])
+@pytest.mark.parametrize("name", sorted(p.name for p in REQUIREMENTS.glob("*.txt")))
 def test_it_records_a_compile_command_renovate_can_replay(name):
     """Renovate's pip-compile manager re-runs the command in the header, and
     takes only `--option=value` forms and an --output-file that names the file."""
