@@ -251,7 +251,7 @@ def test_workers_follow_the_cpu_limit_and_memory_covers_the_measured_figure(
     assert concurrency["valueFrom"]["resourceFieldRef"]["resource"] == "limits.cpu"
     resources = container["resources"]
     workers = math.ceil(quantity(resources["limits"]["cpu"]))
-    results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
+    results = json.loads((ROOT / "reports" / "benchmarks.json").read_text())
     for measured in results["variants"].values():
         after_load = measured["memory"]["after_load"]
         roles = [process["role"] for process in after_load["processes"]]
