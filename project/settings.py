@@ -28,12 +28,14 @@ DATA_DIR = env_path("DJANGO_DATA_DIR", BASE_DIR / "data")
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# Given, or else generated into the data directory by the process that starts
+# the app, before it reads these settings: importing them never writes a file.
 if (_key := env_str("DJANGO_SECRET_KEY", None)) is not None:
     SECRET_KEY = _key
 elif (_key_file := env_str("DJANGO_SECRET_KEY_FILE", None)) is not None:
     SECRET_KEY = secret_key.read_key_file(_key_file, "DJANGO_SECRET_KEY_FILE")
 else:
-    SECRET_KEY = secret_key.load_or_generate(DATA_DIR)
+    SECRET_KEY = secret_key.read_generated(DATA_DIR)
 
 
 def _host_problem(host):
