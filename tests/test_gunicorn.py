@@ -13,8 +13,13 @@ LOG_LINE = re.compile(
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serving.gunicorn(tmp_path_factory.mktemp("data")) as server:
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="module")
+def server(data_dir):
+    with serving.gunicorn(data_dir) as server:
         yield server
 
 
@@ -51,6 +56,11 @@ def test_it_logs_a_request_as_one_access_line_with_level_and_logger(server):
     assert '"GET /api/time?marker=access-line HTTP/1.1" 200 ' in line
 
 
+def test_it_generates_the_secret_key_into_the_data_directory(server, data_dir):
+    keys = [path.name for path in data_dir.iterdir() if "secret_key" in path.name]
+    assert keys == ["secret_key"]
+
+
 def test_it_warns_that_the_data_directory_is_not_a_volume(server):
     line = log_line(server, "is not a mounted volume")
     assert line is not None
@@ -70,7 +80,9 @@ def test_it_writes_every_log_line_with_a_time_level_and_logger(server):
     params=[
         {"DJANGO_ALLOWED_HOSTS": "http://x"},
         # Read by gunicorn.conf.py itself, before Django is set up.
-        {"GUNICORN_THREADS": "many"},
+        {"PORT": "many"},
+        # No key given, and no directory can be made under a device file.
+        {"DJANGO_DATA_DIR": "/dev/null/data"},
     ],
     ids=lambda env: next(iter(env)),
 )
