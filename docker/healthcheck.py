@@ -19,8 +19,8 @@ TIMEOUT_SECONDS = 3
 
 def main():
     port = os.environ.get("PORT", "").strip()
-    if not port:
-        print("not ready: PORT is not set", file=sys.stderr)
+    if not port.isdigit():
+        print(f"not ready: PORT={port!r} is not a port number", file=sys.stderr)
         return 1
     url = f"http://127.0.0.1:{port}/readyz"
     try:
@@ -32,9 +32,7 @@ def main():
         except (ValueError, KeyError, TypeError):
             reason = f"HTTP {error.code}"
         print(f"not ready: {reason}", file=sys.stderr)
-    except (OSError, ValueError) as error:
-        # URLError (nothing listening) is an OSError; a PORT that is not a
-        # number makes an invalid URL, a ValueError.
+    except OSError as error:  # URLError: nothing answers there
         print(f"not ready: {url}: {error}", file=sys.stderr)
     return 1
 

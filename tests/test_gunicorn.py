@@ -1,11 +1,16 @@
 """The app behind gunicorn, started with the images' own configuration."""
 
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from tests import serving
+
+HEALTHCHECK = Path(serving.ROOT, "docker", "healthcheck.py")
 
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+ "
@@ -59,6 +64,33 @@ def test_it_logs_a_request_as_one_access_line_with_level_and_logger(server):
 def test_it_generates_the_secret_key_into_the_data_directory(server, data_dir):
     keys = [path.name for path in data_dir.iterdir() if "secret_key" in path.name]
     assert keys == ["secret_key"]
+
+
+def healthcheck(**env):
+    """The images' HEALTHCHECK, with nothing but `env` in its environment."""
+    return subprocess.run(
+        [sys.executable, HEALTHCHECK], env=env, capture_output=True, text=True
+    )
+
+
+def test_its_healthcheck_finds_it_ready_on_the_port_it_is_given(server):
+    assert healthcheck(PORT=server.url.rsplit(":", 1)[1]).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("port", "reason"),
+    [("", "PORT='' is not a port number"), ("x", "PORT='x' is not a port number")],
+)
+def test_its_healthcheck_says_why_it_cannot_ask(port, reason):
+    result = healthcheck(PORT=port)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"not ready: {reason}"
+
+
+def test_its_healthcheck_says_when_nothing_answers():
+    result = healthcheck(PORT=str(serving.free_port()))
+    assert result.returncode == 1
+    assert result.stderr.startswith("not ready: http://127.0.0.1:")
 
 
 def test_it_warns_that_the_data_directory_is_not_a_volume(server):
