@@ -27,6 +27,8 @@ try:
 except ImproperlyConfigured as error:
     sys.exit(f"Configuration error: {error}")
 
+# A slow client holds one thread, not the whole worker; four leave room
+# beside the slow clients the reliability suite sends (DOCKER.md).
 worker_class = "gthread"
 threads = 4
 # Well inside compose's stop_grace_period, so that in-flight requests finish

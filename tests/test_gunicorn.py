@@ -66,6 +66,18 @@ def test_it_generates_the_secret_key_into_the_data_directory(server, data_dir):
     assert keys == ["secret_key"]
 
 
+def test_it_takes_gunicorn_flags_from_gunicorn_cmd_args(tmp_path):
+    env = {"GUNICORN_CMD_ARGS": "--log-level warning"}
+    with serving.gunicorn(tmp_path, env) as quiet:
+        serving.get(f"{quiet.url}/healthz")
+        assert log_line(quiet, "is not a mounted volume") is not None
+        assert [
+            line
+            for line in quiet.output().splitlines()
+            if " INFO gunicorn.error " in line
+        ] == []
+
+
 def healthcheck(**env):
     """The images' HEALTHCHECK, with nothing but `env` in its environment."""
     return subprocess.run(
