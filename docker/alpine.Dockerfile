@@ -61,7 +61,6 @@ ARG APP_VERSION=dev
 ARG APP_REVISION=unknown
 LABEL org.opencontainers.image.title="moscow-clock" \
       org.opencontainers.image.description="The current time in Moscow: a Django app served by gunicorn (rootless Alpine image)" \
-      org.opencontainers.image.source="https://github.com/moscow-clock/moscow-clock" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.version="${APP_VERSION}" \
       org.opencontainers.image.revision="${APP_REVISION}"

@@ -70,7 +70,6 @@ ARG APP_VERSION=dev
 ARG APP_REVISION=unknown
 LABEL org.opencontainers.image.title="moscow-clock" \
       org.opencontainers.image.description="The current time in Moscow: a Django app served by gunicorn (distroless image)" \
-      org.opencontainers.image.source="https://github.com/moscow-clock/moscow-clock" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.version="${APP_VERSION}" \
       org.opencontainers.image.revision="${APP_REVISION}"
@@ -81,15 +80,17 @@ ENV PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/
     DJANGO_DATA_DIR=/data \
     PORT=8000
 
+# The base's "nonroot" user, the same numeric user as in the Alpine image.
+ARG APP_UID=65532
+
 # Owned by root, so read-only to the app; /data is the app's and group 0's
-# (an orchestrator may run the image as any UID in group 0). 65532 is the
-# base's "nonroot" user.
+# (an orchestrator may run the image as any UID in group 0).
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
-COPY --from=build --chown=65532:0 /rootfs/ /
+COPY --from=build --chown=${APP_UID}:0 /rootfs/ /
 
 WORKDIR /app
-USER 65532:65532
+USER ${APP_UID}:${APP_UID}
 EXPOSE ${PORT}
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "/app/docker/healthcheck.py"]

@@ -1,7 +1,8 @@
 """gunicorn's configuration, for the images and for a local run alike.
 
-Each value can be overridden from the environment: the variables below, or any
-gunicorn flag through GUNICORN_CMD_ARGS, which gunicorn applies on top.
+PORT, WEB_CONCURRENCY and FORWARDED_ALLOW_IPS are read here; any other
+gunicorn flag comes through GUNICORN_CMD_ARGS (`--threads 8`, `--timeout 60`,
+`--log-level debug`), which gunicorn applies on top of this file.
 """
 
 import logging
@@ -10,8 +11,8 @@ import sys
 
 from django.core.exceptions import ImproperlyConfigured
 
-from project.env import env_choice, env_int, env_str
-from project.log import LEVELS, stdout_logging
+from project.env import env_int, env_str
+from project.log import stdout_logging
 
 wsgi_app = "project.wsgi:application"
 
@@ -20,22 +21,22 @@ wsgi_app = "project.wsgi:application"
 try:
     # 0.0.0.0: inside a container, loopback would be unreachable from outside.
     bind = f"0.0.0.0:{env_int('PORT', 8000, minimum=1)}"
-
     workers = env_int("WEB_CONCURRENCY", 2, minimum=1)
-    worker_class = env_choice(
-        "GUNICORN_WORKER_CLASS", "GTHREAD", {"SYNC", "GTHREAD"}
-    ).lower()
-    threads = env_int("GUNICORN_THREADS", 4, minimum=1)
-    timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
-    # Well inside compose's stop_grace_period, so that in-flight requests finish
-    # before the engine sends SIGKILL.
-    graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 20, minimum=1)
-    keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
     # Trust X-Forwarded-* only from these proxy addresses.
     forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-    loglevel = env_choice("GUNICORN_LOG_LEVEL", "INFO", LEVELS)
 except ImproperlyConfigured as error:
     sys.exit(f"Configuration error: {error}")
+
+# A slow client holds one thread, not the whole worker; four leave room
+# beside the slow clients the reliability suite sends (DOCKER.md).
+worker_class = "gthread"
+threads = 4
+# Well inside compose's stop_grace_period, so that in-flight requests finish
+# before the engine sends SIGKILL.
+graceful_timeout = 20
+# Long enough for a browser's follow-up requests (the page's CSS, script and
+# icon) to reuse its connection.
+keepalive = 5
 
 # The workers' heartbeat files: on a RAM disk, never on the image's (possibly
 # read-only) filesystem. Where there is no /dev/shm (macOS), gunicorn's default.
@@ -47,9 +48,10 @@ if os.path.isdir(WORKER_TMP_DIR):
 # uses it, and the images' filesystem is read-only.
 control_socket_disable = True
 
-# Access and error logs to stdout, in the same one-line format as Django's.
+# Access and error logs to stdout, in the same one-line format as Django's;
+# their levels stay gunicorn's own (--log-level).
 accesslog = "-"
-logconfig_dict = stdout_logging(loglevel, ["gunicorn.error", "gunicorn.access"])
+logconfig_dict = stdout_logging("INFO", ["gunicorn.error", "gunicorn.access"])
 
 
 def on_starting(server):
@@ -59,11 +61,12 @@ def on_starting(server):
     import django
     from django.conf import settings
 
-    from project import migrate
+    from project import migrate, secret_key
 
     log = logging.getLogger("gunicorn.error")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     try:
+        secret_key.generate_if_missing()
         django.setup()
     except ImproperlyConfigured as error:
         # One line naming the variable, not a traceback.
@@ -80,15 +83,23 @@ def on_starting(server):
 
 
 def when_ready(server):
-    """Before the workers are forked: load what each would load on its first
-    request (the URLconf, the admin with it), then gc.freeze() it all, so that
+    """Before the workers are forked: import the application, so that each
+    worker finds it loaded instead of importing it again (the URLconf and the
+    admin, whitenoise's index of the static files, the page's compiled
+    templates, the static files' manifest), then gc.freeze() it all, so that
     the collector never touches those objects and the workers keep sharing
-    their pages with the master instead of copying them (`make bench`: 105 MB
-    after load without this, 81 MB with it)."""
+    their pages with the master instead of copying them."""
     import gc
 
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.template.loader import get_template
     from django.urls import get_resolver
 
+    import project.wsgi  # noqa: F401 (the module gunicorn's workers import)
+
     get_resolver().url_patterns  # noqa: B018 (imports every urls module)
+    for name in ("clock/index.html", "clock/base.html"):
+        get_template(name)
+    staticfiles_storage.url("clock/clock.js")
     gc.collect()
     gc.freeze()

@@ -18,8 +18,8 @@ class WithoutTraceback(logging.Filter):
 
 
 def stdout_logging(level, loggers=None):
-    """A dictConfig: the root logger, and `loggers` unpropagated, to stdout."""
-    handler = {"handlers": ["stdout"], "level": level}
+    """A dictConfig: the root logger at `level`, and `loggers` unpropagated at
+    the level their owner gives them, to stdout."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -31,6 +31,8 @@ def stdout_logging(level, loggers=None):
                 "formatter": "line",
             },
         },
-        "root": handler,
-        "loggers": {name: {**handler, "propagate": False} for name in loggers or ()},
+        "root": {"handlers": ["stdout"], "level": level},
+        "loggers": {
+            name: {"handlers": ["stdout"], "propagate": False} for name in loggers or ()
+        },
     }

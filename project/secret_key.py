@@ -1,8 +1,10 @@
 """Where SECRET_KEY comes from: the environment, a file, or one generated once.
 
 A first `docker compose up` must need no setup, yet no key may be committed or
-baked into an image. So when none is given, a key is generated on first start
-and kept in the data directory (owner-only), where the volume keeps it.
+baked into an image. So when none is given, the process that starts the app
+(gunicorn's master, before it forks the workers, or manage.py) generates one
+into the data directory, where the volume keeps it. Importing the settings
+only reads it: that never writes a file.
 """
 
 import os
@@ -13,6 +15,31 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 GENERATED_NAME = "secret_key"
+REMEDY = (
+    "Mount a volume the app's user can write there, "
+    "or set DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FILE."
+)
+
+
+class NotGeneratedYet(ImproperlyConfigured):
+    """No key is given and none has been generated into `data_dir` yet."""
+
+    def __init__(self, data_dir):
+        self.data_dir = Path(data_dir)
+        super().__init__(
+            f"DJANGO_DATA_DIR={str(data_dir)!r} holds no generated secret key yet, "
+            "and only gunicorn's master or manage.py generates one. "
+            "Start the app through either, or set DJANGO_SECRET_KEY or "
+            "DJANGO_SECRET_KEY_FILE."
+        )
+
+
+def unusable(data_dir, error):
+    """The one message for a data directory that cannot give a key."""
+    return ImproperlyConfigured(
+        f"DJANGO_DATA_DIR={str(data_dir)!r} cannot hold the generated secret key: "
+        f"{error.strerror or error}. {REMEDY}"
+    )
 
 
 def read_key_file(path, variable):
@@ -28,32 +55,53 @@ def read_key_file(path, variable):
     return key
 
 
-def load_or_generate(data_dir):
-    """The key kept in `data_dir`, generated there on first use.
+def read_generated(data_dir):
+    """The key generated into `data_dir` earlier; the settings call this."""
+    try:
+        key = (Path(data_dir) / GENERATED_NAME).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise NotGeneratedYet(data_dir) from None
+    except OSError as error:
+        # An unlistable directory (EACCES) lands here, not in the branch above.
+        raise unusable(data_dir, error) from None
+    if not key:
+        raise ImproperlyConfigured(
+            f"DJANGO_DATA_DIR={str(data_dir)!r} holds an empty {GENERATED_NAME} file: "
+            "delete it to have a new key generated."
+        )
+    return key
 
-    Several gunicorn workers may start at once: the key is written to a private
-    temporary file and published with link(), which fails if another process
-    won the race, so every process ends up reading the one key that was kept.
+
+def generate_if_missing():
+    """Generate the key the settings ask for, if they ask for one.
+
+    Called once by the process that starts the app, before anything else
+    reads the settings. The key is written to a private temporary file and
+    published with link(), which fails if the name exists: two containers
+    starting at once on one volume both end up with the key that was kept.
     """
-    path = Path(data_dir) / GENERATED_NAME
-    if not path.exists():
-        try:
-            os.makedirs(data_dir, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=data_dir, prefix=".secret_key.")
-        except OSError as error:
-            raise ImproperlyConfigured(
-                f"No secret key is set and none can be generated in {str(data_dir)!r}: "
-                f"{error.strerror}. Set DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FILE."
-            ) from None
-        try:
-            # mkstemp creates the file 0600: the key is never readable by others.
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(get_random_secret_key())
-                file.flush()
-                os.fsync(file.fileno())
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(temporary)
-    return read_key_file(path, "the generated secret key")
+    from django.conf import settings
+
+    try:
+        settings.SECRET_KEY  # noqa: B018 (loads the settings, which read the key)
+    except NotGeneratedYet as missing:
+        data_dir = missing.data_dir
+    else:
+        return
+    temporary = None
+    try:
+        os.makedirs(data_dir, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=data_dir, prefix=f".{GENERATED_NAME}.")
+        # mkstemp creates the file 0600: the key is never readable by others.
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(get_random_secret_key())
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temporary, data_dir / GENERATED_NAME)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise unusable(data_dir, error) from None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)

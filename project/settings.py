@@ -29,12 +29,14 @@ DATA_DIR = env_path("DJANGO_DATA_DIR", BASE_DIR / "data")
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# Given, or else generated into the data directory by the process that starts
+# the app, before it reads these settings: importing them never writes a file.
 if (_key := env_str("DJANGO_SECRET_KEY", None)) is not None:
     SECRET_KEY = _key
 elif (_key_file := env_str("DJANGO_SECRET_KEY_FILE", None)) is not None:
     SECRET_KEY = secret_key.read_key_file(_key_file, "DJANGO_SECRET_KEY_FILE")
 else:
-    SECRET_KEY = secret_key.load_or_generate(DATA_DIR)
+    SECRET_KEY = secret_key.read_generated(DATA_DIR)
 
 
 def _host_problem(host):
@@ -77,12 +79,14 @@ MIDDLEWARE = [
     # Before CommonMiddleware validates the Host header: probes reach the
     # container by its address, whatever DJANGO_ALLOWED_HOSTS names.
     "apps.health.middleware.HealthProbeMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions, authentication and messages, for the admin's URLs alone.
+    "project.admin_middleware.AdminOnlyMiddleware",
 ]
+# The admin's checks look for those three in MIDDLEWARE itself; they are in
+# project.admin_middleware.ADMIN_MIDDLEWARE, which wraps every admin view.
+SILENCED_SYSTEM_CHECKS = ["admin.E408", "admin.E409", "admin.E410"]
 
 ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "project.wsgi.application"

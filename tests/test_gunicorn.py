@@ -1,11 +1,16 @@
 """The app behind gunicorn, started with the images' own configuration."""
 
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from tests import serving
+
+HEALTHCHECK = Path(serving.ROOT, "docker", "healthcheck.py")
 
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+ "
@@ -13,8 +18,13 @@ LOG_LINE = re.compile(
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serving.gunicorn(tmp_path_factory.mktemp("data")) as server:
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="module")
+def server(data_dir):
+    with serving.gunicorn(data_dir) as server:
         yield server
 
 
@@ -51,6 +61,50 @@ def test_it_logs_a_request_as_one_access_line_with_level_and_logger(server):
     assert '"GET /api/time?marker=access-line HTTP/1.1" 200 ' in line
 
 
+def test_it_generates_the_secret_key_into_the_data_directory(server, data_dir):
+    keys = [path.name for path in data_dir.iterdir() if "secret_key" in path.name]
+    assert keys == ["secret_key"]
+
+
+def test_it_takes_gunicorn_flags_from_gunicorn_cmd_args(tmp_path):
+    env = {"GUNICORN_CMD_ARGS": "--log-level warning"}
+    with serving.gunicorn(tmp_path, env) as quiet:
+        serving.get(f"{quiet.url}/healthz")
+        assert log_line(quiet, "is not a mounted volume") is not None
+        assert [
+            line
+            for line in quiet.output().splitlines()
+            if " INFO gunicorn.error " in line
+        ] == []
+
+
+def healthcheck(**env):
+    """The images' HEALTHCHECK, with nothing but `env` in its environment."""
+    return subprocess.run(
+        [sys.executable, HEALTHCHECK], env=env, capture_output=True, text=True
+    )
+
+
+def test_its_healthcheck_finds_it_ready_on_the_port_it_is_given(server):
+    assert healthcheck(PORT=server.url.rsplit(":", 1)[1]).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("port", "reason"),
+    [("", "PORT='' is not a port number"), ("x", "PORT='x' is not a port number")],
+)
+def test_its_healthcheck_says_why_it_cannot_ask(port, reason):
+    result = healthcheck(PORT=port)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"not ready: {reason}"
+
+
+def test_its_healthcheck_says_when_nothing_answers():
+    result = healthcheck(PORT=str(serving.free_port()))
+    assert result.returncode == 1
+    assert result.stderr.startswith("not ready: http://127.0.0.1:")
+
+
 def test_it_warns_that_the_data_directory_is_not_a_volume(server):
     line = log_line(server, "is not a mounted volume")
     assert line is not None
@@ -70,7 +124,9 @@ def test_it_writes_every_log_line_with_a_time_level_and_logger(server):
     params=[
         {"DJANGO_ALLOWED_HOSTS": "http://x"},
         # Read by gunicorn.conf.py itself, before Django is set up.
-        {"GUNICORN_THREADS": "many"},
+        {"PORT": "many"},
+        # No key given, and no directory can be made under a device file.
+        {"DJANGO_DATA_DIR": "/dev/null/data"},
     ],
     ids=lambda env: next(iter(env)),
 )

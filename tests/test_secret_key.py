@@ -1,29 +1,38 @@
+"""Where the secret key comes from, read in fresh processes as a start reads it."""
+
 import os
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from project.secret_key import load_or_generate, read_key_file
+from project.secret_key import read_key_file
+from tests.app_user import APP_UID
 
 ROOT = Path(__file__).resolve().parent.parent
-PRINT_KEY = (
-    "import django; django.setup(); from django.conf import settings; "
-    "print(settings.SECRET_KEY)"
+PRINT_KEY = [
+    *("shell", "--verbosity", "0"),
+    *("-c", "from django.conf import settings; print(settings.SECRET_KEY)"),
+]
+REMEDY = (
+    "Mount a volume the app's user can write there, "
+    "or set DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FILE."
 )
 
 
-def settings_process(data_dir, **variables):
+def run(args, data_dir, **variables):
     # Nothing inherited: a developer's DJANGO_SECRET_KEY must not leak in.
     env = {
         "DJANGO_SETTINGS_MODULE": "project.settings",
         "DJANGO_DATA_DIR": str(data_dir),
+        "PATH": os.environ["PATH"],
     }
     return subprocess.run(
-        [sys.executable, "-c", PRINT_KEY],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**env, **variables},
         capture_output=True,
@@ -32,95 +41,48 @@ def settings_process(data_dir, **variables):
 
 
 def key_of(data_dir, **variables):
-    result = settings_process(data_dir, **variables)
+    result = run(["manage.py", *PRINT_KEY], data_dir, **variables)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
-@pytest.fixture
-def unwritable_dir(tmp_path):
-    """A data directory that cannot be created or written, even by root.
-
-    A read-only directory stops an ordinary user; root writes there anyway, so
-    for root the directory is placed under a regular file instead.
-    """
-    locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
-    try:
-        (locked / "probe").touch()
-    except PermissionError:
-        yield locked
-    else:
-        (locked / "probe").unlink()
-        (tmp_path / "afile").write_text("")
-        yield tmp_path / "afile" / "sub"
-    locked.chmod(0o700)
-
-
 def test_it_generates_a_key_file_readable_only_by_its_owner(tmp_path):
-    load_or_generate(tmp_path)
+    key = key_of(tmp_path)
+    assert (tmp_path / "secret_key").read_text() == key
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
 
 
-def test_it_returns_the_key_it_stored(tmp_path):
-    key = load_or_generate(tmp_path)
-    assert (tmp_path / "secret_key").read_text() == key
-
-
 def test_it_generates_a_long_random_key(tmp_path):
-    assert len(load_or_generate(tmp_path)) >= 50
-    assert load_or_generate(tmp_path / "other") != load_or_generate(tmp_path)
-
-
-def test_it_returns_the_same_key_on_a_second_call(tmp_path):
-    assert load_or_generate(tmp_path) == load_or_generate(tmp_path)
-
-
-def test_it_leaves_only_the_key_file_behind(tmp_path):
-    load_or_generate(tmp_path)
-    load_or_generate(tmp_path)
-    assert os.listdir(tmp_path) == ["secret_key"]
-
-
-def test_it_creates_a_missing_data_directory(tmp_path):
-    data_dir = tmp_path / "new" / "data"
-    key = load_or_generate(data_dir)
-    assert (data_dir / "secret_key").read_text() == key
-
-
-def test_it_keeps_a_key_that_is_already_there(tmp_path):
-    (tmp_path / "secret_key").write_text("kept-from-an-earlier-start\n")
-    assert load_or_generate(tmp_path) == "kept-from-an-earlier-start"
-
-
-def test_it_refuses_an_unwritable_data_directory_naming_the_remedy(unwritable_dir):
-    with pytest.raises(ImproperlyConfigured) as error:
-        load_or_generate(unwritable_dir)
-    assert str(unwritable_dir) in str(error.value)
-    assert "Set DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FILE" in str(error.value)
-
-
-def test_it_reads_a_key_file_without_its_newline(tmp_path):
-    (tmp_path / "key").write_text("  from-a-file\n")
-    assert read_key_file(tmp_path / "key", "SOME_VARIABLE") == "from-a-file"
-
-
-@pytest.mark.parametrize(
-    ("content", "problem"), [(None, "cannot be read"), ("\n", "is an empty file")]
-)
-def test_it_refuses_a_missing_or_empty_key_file(tmp_path, content, problem):
-    path = tmp_path / "key"
-    if content is not None:
-        path.write_text(content)
-    with pytest.raises(ImproperlyConfigured) as error:
-        read_key_file(path, "SOME_VARIABLE")
-    assert str(error.value).startswith(f"SOME_VARIABLE={str(path)!r} {problem}")
+    assert len(key_of(tmp_path / "a")) >= 50
+    assert key_of(tmp_path / "a") != key_of(tmp_path / "b")
 
 
 def test_it_reuses_the_generated_key_in_the_next_process(tmp_path):
     first = key_of(tmp_path)
     assert key_of(tmp_path) == first
-    assert (tmp_path / "secret_key").read_text() == first
+
+
+def test_it_leaves_only_the_key_file_behind(tmp_path):
+    key_of(tmp_path)
+    key_of(tmp_path)
+    assert os.listdir(tmp_path) == ["secret_key"]
+
+
+def test_it_creates_a_missing_data_directory(tmp_path):
+    key = key_of(tmp_path / "new" / "data")
+    assert (tmp_path / "new" / "data" / "secret_key").read_text() == key
+
+
+def test_it_keeps_a_key_that_is_already_there(tmp_path):
+    (tmp_path / "secret_key").write_text("kept-from-an-earlier-start\n")
+    assert key_of(tmp_path) == "kept-from-an-earlier-start"
+
+
+def test_it_writes_nothing_when_the_settings_are_imported(tmp_path):
+    result = run(["-c", "import django; django.setup()"], tmp_path)
+    assert result.returncode != 0
+    assert list(tmp_path.iterdir()) == []
+    assert "holds no generated secret key yet" in result.stderr.splitlines()[-1]
 
 
 def test_it_prefers_the_key_from_the_environment(tmp_path):
@@ -150,7 +112,107 @@ def test_it_generates_nothing_when_a_key_is_given(tmp_path, variables):
     assert not (tmp_path / "secret_key").exists()
 
 
-def test_it_stops_when_no_key_is_given_and_none_can_be_kept(unwritable_dir):
-    result = settings_process(unwritable_dir)
+def test_it_reads_a_key_file_without_its_newline(tmp_path):
+    (tmp_path / "key").write_text("  from-a-file\n")
+    assert read_key_file(tmp_path / "key", "SOME_VARIABLE") == "from-a-file"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"), [(None, "cannot be read"), ("\n", "is an empty file")]
+)
+def test_it_refuses_a_missing_or_empty_key_file(tmp_path, content, problem):
+    path = tmp_path / "key"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(ImproperlyConfigured) as error:
+        read_key_file(path, "SOME_VARIABLE")
+    assert str(error.value).startswith(f"SOME_VARIABLE={str(path)!r} {problem}")
+
+
+def test_it_names_the_data_directory_when_manage_py_cannot_keep_a_key(tmp_path):
+    # Under a regular file, no directory can be made, even by root.
+    (tmp_path / "afile").write_text("")
+    data_dir = tmp_path / "afile" / "data"
+    result = run(["manage.py", "check"], data_dir)
     assert result.returncode != 0
-    assert "Set DJANGO_SECRET_KEY" in result.stderr.strip().splitlines()[-1]
+    assert result.stderr.strip() == (
+        f"Configuration error: DJANGO_DATA_DIR={str(data_dir)!r} cannot hold the "
+        f"generated secret key: Not a directory. {REMEDY}"
+    )
+
+
+# --- A data directory the images' user cannot use ---------------------------
+
+
+@pytest.fixture
+def place():
+    """A directory every user may enter, unlike pytest's own (0700) tmp_path,
+    so that each case below fails for its own reason and not on the way."""
+    with tempfile.TemporaryDirectory() as path:
+        os.chmod(path, 0o755)  # noqa: S103 (the images' user must enter it)
+        yield Path(path)
+
+
+def for_app_user(path, mode):
+    """`path` made for the images' user (when run as root), then set to `mode`."""
+    path.mkdir()
+    if os.geteuid() == 0:
+        os.chown(path, APP_UID, APP_UID)
+    path.chmod(mode)
+    return path
+
+
+CASES = {
+    # Its parent takes no new entry, so it cannot be made.
+    "missing": lambda place: for_app_user(place / "parent", 0o555) / "data",
+    "read-only": lambda place: for_app_user(place / "data", 0o555),
+    # As a tmpfs mounted by root with mode 0770 is for any other user.
+    "not listable": lambda place: for_app_user(place / "data", 0o000),
+    # Another user's directory, as the images' /data is not on every volume.
+    "not writable": lambda place: Path("/"),
+}
+FAILURES = {
+    "missing": "Permission denied",
+    "read-only": "Permission denied",
+    "not listable": "Permission denied",
+    "not writable": "Permission denied",
+    "full": "File too large",
+}
+
+
+def start_as_app_user(data_dir, *args):
+    return run(["-m", "tests.app_user", *args], data_dir)
+
+
+@pytest.mark.parametrize("case", [*CASES, "full"])
+def test_it_stops_with_one_line_naming_an_unusable_data_directory(place, case):
+    if case == "full":
+        data_dir = for_app_user(place / "data", 0o755)
+        result = start_as_app_user(data_dir, "--file-size-limit", "10")
+    else:
+        data_dir = CASES[case](place)
+        result = start_as_app_user(data_dir)
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        f"Configuration error: DJANGO_DATA_DIR={str(data_dir)!r} cannot hold the "
+        f"generated secret key: {FAILURES[case]}. {REMEDY}"
+    )
+    if case == "full":
+        assert list(data_dir.iterdir()) == []
+
+
+def test_it_generates_the_key_as_the_app_user_in_a_usable_directory(place):
+    data_dir = for_app_user(place / "data", 0o770)
+    result = start_as_app_user(data_dir)
+    assert result.returncode == 0, result.stderr
+    assert os.listdir(data_dir) == ["secret_key"]
+
+
+def test_it_serves_an_existing_key_from_a_read_only_directory(place):
+    data_dir = for_app_user(place / "data", 0o755)
+    (data_dir / "secret_key").write_text("kept\n")
+    if os.geteuid() == 0:
+        os.chown(data_dir / "secret_key", APP_UID, APP_UID)
+    data_dir.chmod(0o555)
+    result = start_as_app_user(data_dir)
+    assert result.returncode == 0, result.stderr

@@ -19,19 +19,22 @@ def run(args, env):
     )
 
 
-def setup_with(data_dir, **variables):
-    env = {
+def environment(data_dir):
+    """A data directory as a first start leaves it: with its generated key."""
+    if Path(data_dir).is_absolute():
+        (Path(data_dir) / "secret_key").write_text("generated-earlier\n")
+    return {
         "DJANGO_SETTINGS_MODULE": "project.settings",
         "DJANGO_DATA_DIR": str(data_dir),
     }
-    return run(["-c", SETUP], {**env, **variables})
+
+
+def setup_with(data_dir, **variables):
+    return run(["-c", SETUP], {**environment(data_dir), **variables})
 
 
 def printed(data_dir, expression, **variables):
-    env = {
-        "DJANGO_SETTINGS_MODULE": "project.settings",
-        "DJANGO_DATA_DIR": str(data_dir),
-    }
+    env = environment(data_dir)
     result = run(["-c", PRINT.format(expression)], {**env, **variables})
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()

@@ -28,6 +28,37 @@ def utc_offset(moment):
     return f"{sign}{hours:02d}:{minutes:02d}"
 
 
+# The page speaks English alone, whatever the C library's locale says.
+DAY_NAMES = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def as_page(moment):
+    """What the page shows of a Moscow moment, formatted once here rather than
+    by template filters, which would first convert it to the active zone."""
+    return {
+        "iso": moment.isoformat(),
+        "time": f"{moment:%H:%M:%S}",
+        "date": (
+            f"{DAY_NAMES[moment.weekday()]}, {moment.day} "
+            f"{MONTH_NAMES[moment.month - 1]} {moment.year}"
+        ),
+        "time_zone": TIME_ZONE_NAME,
+        "utc_offset": utc_offset(moment),
+    }
+
+
 def as_json(moment):
     """What the API says about a Moscow moment."""
     return {

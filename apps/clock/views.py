@@ -14,16 +14,10 @@ from apps.clock.models import record_visit, visit_count
 def index(request):
     """The page; a GET is a visit, a HEAD only asks whether the page is there."""
     visits = record_visit() if request.method == "GET" else visit_count()
-    now = moscow.moscow_time()
     return render(
         request,
         "clock/index.html",
-        {
-            "now": now,
-            "time_zone": moscow.TIME_ZONE_NAME,
-            "utc_offset": moscow.utc_offset(now),
-            "visits": visits,
-        },
+        {**moscow.as_page(moscow.moscow_time()), "visits": visits},
     )
 
 

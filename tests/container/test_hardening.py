@@ -1,6 +1,6 @@
 """How each image runs: its user, what it may write, what it carries."""
 
-from containers import compose, contract
+from containers import ROOT, compose, contract
 from containers.compose import Stack
 from containers.container import Container
 from containers.docker import DockerError
@@ -45,7 +45,10 @@ def test_it_declares_its_healthcheck_and_command_in_exec_form(image):
     assert image.config.get("Entrypoint") in (None, [])
     labels = image.config["Labels"]
     assert labels["org.opencontainers.image.title"] == "moscow-clock"
-    assert "org.opencontainers.image.source" in labels
+    # The licence the LICENSE file grants; no source label unless a build names one.
+    assert labels["org.opencontainers.image.licenses"] == "MIT"
+    assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "org.opencontainers.image.source" not in labels
 
 
 def shell_status(image):

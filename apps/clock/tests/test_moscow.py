@@ -57,3 +57,14 @@ def test_it_describes_a_moscow_moment_as_json_fields():
         "timezone": "Europe/Moscow",
         "utc_offset": "+03:00",
     }
+
+
+def test_it_formats_the_page_fields_of_a_moscow_moment():
+    page = moscow.as_page(moscow.moscow_time(INSTANT))
+    assert page == {
+        "iso": "2024-01-16T00:30:05.678000+03:00",
+        "time": "00:30:05",
+        "date": "Tuesday, 16 January 2024",
+        "time_zone": "Europe/Moscow",
+        "utc_offset": "+03:00",
+    }

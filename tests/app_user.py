@@ -1,0 +1,50 @@
+"""Run the start-up step that generates the secret key as the images' user.
+
+Permissions do not stop root, whom the tests run as in CI; the images' user
+(65532) they do. Run as root, this drops to that user once the interpreter
+and the modules the step needs are loaded (they may live where that user
+cannot read). Run as anyone else, the permissions already apply.
+
+    python -m tests.app_user [--file-size-limit BYTES]
+
+Exit status 0 when the key is there; else one line on stderr.
+"""
+
+import argparse
+import os
+import resource
+import signal
+import sys
+
+from django.core.exceptions import ImproperlyConfigured
+
+from project import secret_key
+
+APP_UID = 65532
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    # A write beyond the limit fails in the kernel, as on a full volume.
+    parser.add_argument("--file-size-limit", type=int)
+    limit = parser.parse_args().file_size_limit
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    if os.geteuid() == 0:
+        os.setgroups([])
+        os.setgid(APP_UID)
+        os.setuid(APP_UID)
+    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if limit is not None:
+        # The error, not the signal that would kill the process first.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        secret_key.generate_if_missing()
+    except ImproperlyConfigured as error:
+        # The limit was for the data directory, not for this message.
+        resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
+        sys.exit(f"Configuration error: {error}")
+
+
+if __name__ == "__main__":
+    main()
