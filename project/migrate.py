@@ -110,8 +110,12 @@ def main():
     from django.core.exceptions import ImproperlyConfigured
     from django.db import DatabaseError
 
+    from project import secret_key
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     try:
+        # A process that starts the app, like gunicorn's master and manage.py.
+        secret_key.generate_if_missing()
         django.setup()
     except ImproperlyConfigured as error:
         sys.exit(f"Configuration error: {error}")
