@@ -1,9 +1,9 @@
-"""`python -m containers base-images [REFERENCE...]`: the base images to provide.
+"""`python -m containers base-images`: the images to provide for a build or a run.
 
-One line per base-image build argument of every variant, `NAME TAG`, with the
-tag its Dockerfile pins (the digest left out: a local stand-in or a mirror
-carries tags); then `- TAG` for each further reference given (the images a
-stack runs beside the app, such as its database).
+One line per base-image build argument of every variant, then one per image
+the stacks run beside the app (their database, a proxy): `NAME TAG`, with the
+tag that is pinned (the digest left out: a local stand-in or a mirror carries
+tags), NAME being the variable that points a build or a stack at another.
 """
 
 import argparse
@@ -12,21 +12,20 @@ import sys
 from containers import contract
 
 
-def base_images(extra):
+def base_images():
     pinned = {}
     for variant in contract.variants().values():
         pinned.update(variant.pinned())
-    lines = [f"{name} {contract.plain_tag(ref)}" for name, ref in pinned.items()]
-    return lines + [f"- {contract.plain_tag(ref)}" for ref in extra]
+    pinned.update(contract.pinned_service_images())
+    return [f"{name} {contract.plain_tag(ref)}" for name, ref in pinned.items()]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m containers", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    listing = commands.add_parser("base-images", help="the base images to provide")
-    listing.add_argument("references", nargs="*", metavar="REFERENCE")
-    args = parser.parse_args(argv)
-    print("\n".join(base_images(args.references)))
+    commands.add_parser("base-images", help="the images to provide")
+    parser.parse_args(argv)
+    print("\n".join(base_images()))
     return 0
 
 

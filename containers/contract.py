@@ -19,6 +19,10 @@ from containers import ROOT
 from containers.docker import run
 
 VARIANTS_FILE = ROOT / "docker" / "variants.yaml"
+# The stacks that run images beside the app (its database, a proxy): each
+# image field is `${VARIABLE:-pinned reference}`, overridable from outside.
+STACK_FILES = (ROOT / "compose.postgres.yaml",)
+PINNED_IMAGE = re.compile(r"\$\{(\w+_IMAGE):-([^}\s]+:[^}\s]+)\}")
 # A Dockerfile's build arguments above its first FROM, and the stages' bases.
 ARG = re.compile(r"^ARG (\w+)(?:=(\S+))?\s*$", flags=re.MULTILINE)
 FROM = re.compile(r"^FROM \$\{(\w+)\}", flags=re.MULTILINE)
@@ -73,6 +77,23 @@ def variants():
             traits=service["x-traits"],
         )
     return found
+
+
+@cache
+def pinned_service_images():
+    """{variable: pinned reference} of the images the stacks run beside the app."""
+    found = {}
+    for path in STACK_FILES:
+        for name, reference in PINNED_IMAGE.findall(path.read_text(encoding="utf-8")):
+            if found.setdefault(name, reference) != reference:
+                raise ValueError(f"{path.name} pins {name} differently: {reference}")
+    return found
+
+
+def service_image(name):
+    """The image a stack runs for `name` (POSTGRES_IMAGE...): the environment's
+    value, as compose takes it, or else the pinned one."""
+    return os.environ.get(name) or pinned_service_images()[name]
 
 
 def plain_tag(reference):

@@ -1,6 +1,7 @@
 """The docker command, run with its output kept for the error it may raise."""
 
 import os
+import shutil
 import subprocess
 import uuid
 
@@ -46,3 +47,11 @@ def clean_environment(**extra):
 def new_name(kind):
     """A name no other run uses, that says where it came from."""
     return f"{PREFIX}-{kind}-{uuid.uuid4().hex[:8]}"
+
+
+def engine_problem():
+    """None when a Docker engine answers, else why not (for a test's skip)."""
+    if shutil.which("docker") is None:
+        return "no docker command on PATH"
+    info = run("docker", "info", "--format", "{{.ServerVersion}}", check=False)
+    return None if info.returncode == 0 else f"no Docker engine: {info.stderr.strip()}"

@@ -6,99 +6,48 @@ free loopback port for the whole session, and removed at the end. Without an
 engine the tests that need it are skipped, saying why (CI fails on skips).
 """
 
-import os
-import re
 import secrets
-import shutil
-import subprocess
-import time
 from contextlib import contextmanager
-from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-COMPOSE_FILE = Path(__file__).resolve().parent.parent / "compose.postgres.yaml"
+from containers import contract, wait
+from containers.container import Container
+from containers.docker import engine_problem
+
 USER = "clock"
 START_TIMEOUT = 60
-
-
-def image():
-    """POSTGRES_IMAGE, else the default compose.postgres.yaml pins."""
-    pinned = re.search(r"\$\{POSTGRES_IMAGE:-([^}]+)\}", COMPOSE_FILE.read_text())[1]
-    return os.environ.get("POSTGRES_IMAGE") or pinned
-
-
-def engine_problem():
-    """None when a Docker engine answers, else why not."""
-    if shutil.which("docker") is None:
-        return "no docker command on PATH"
-    info = subprocess.run(
-        ["docker", "info", "--format", "{{.ServerVersion}}"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    return None if info.returncode == 0 else f"no Docker engine: {info.stderr.strip()}"
 
 
 @contextmanager
 def postgres_container():
     """The URL of a fresh PostgreSQL server's `postgres` database, as its owner."""
-    name = f"moscow-clock-tests-postgres-{secrets.token_hex(4)}"
     password = secrets.token_urlsafe(16)
-    try:
-        started = subprocess.run(
-            [
-                *("docker", "run", "--detach", "--name", name),
-                *("--env", f"POSTGRES_USER={USER}"),
-                *("--env", f"POSTGRES_PASSWORD={password}"),
-                *("--publish", "127.0.0.1::5432", image()),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if started.returncode != 0:
-            raise RuntimeError(
-                f"docker run {image()} failed (set POSTGRES_IMAGE to an image this "
-                f"engine has, e.g. postgres:17-alpine3.24): {started.stderr.strip()}"
-            )
-        port = (
-            subprocess.run(
-                ["docker", "port", name, "5432/tcp"],
-                check=True,
-                capture_output=True,
-                text=True,
-                timeout=30,
-            )
-            .stdout.split()[0]
-            .rpartition(":")[2]
-        )
+    with Container.start(
+        contract.service_image("POSTGRES_IMAGE"),
+        env={"POSTGRES_USER": USER, "POSTGRES_PASSWORD": password},
+        publish=5432,
+        kind="postgres",
+    ) as server:
+        port = urlsplit(server.url).port
         url = f"postgres://{USER}:{password}@127.0.0.1:{port}/postgres"
-        wait_until_accepting(url)
-        yield url
-    finally:
-        subprocess.run(
-            ["docker", "rm", "--force", "--volumes", name],
-            capture_output=True,
-            timeout=60,
+        wait.until(
+            lambda: accepting(url), START_TIMEOUT, "PostgreSQL accepting connections"
         )
+        yield url
 
 
-def wait_until_accepting(url):
-    """Until the server takes connections on its published port (the image's
+def accepting(url):
+    """Whether the server takes connections on its published port (the image's
     entry point first runs a private server, on its socket alone, for initdb)."""
     import psycopg
 
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        try:
-            psycopg.connect(url, connect_timeout=2).close()
-            return
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    try:
+        psycopg.connect(url, connect_timeout=2).close()
+    except psycopg.OperationalError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="session")

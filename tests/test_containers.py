@@ -34,13 +34,26 @@ def test_it_takes_a_base_image_from_the_environment_first(monkeypatch):
     assert variant.base_images()[argument] == "mirror.example/python:3"
 
 
-def test_it_lists_the_pinned_base_images_as_plain_tags():
-    lines = base_images(["postgres:17@sha256:" + "0" * 64])
-    assert lines[-1] == "- postgres:17"
+def test_it_lists_the_pinned_base_and_service_images_as_plain_tags():
+    lines = base_images()
     assert not any("@" in line for line in lines)
-    names = [line.split()[0] for line in lines[:-1]]
+    names = [line.split()[0] for line in lines]
     arguments = [a for v in contract.variants().values() for a in v.base_arguments]
-    assert sorted(names) == sorted(set(arguments))
+    assert sorted(names) == sorted({*arguments, *contract.pinned_service_images()})
+    assert "POSTGRES_IMAGE" in names
+
+
+def test_it_refuses_a_service_image_pinned_twice_differently(tmp_path, monkeypatch):
+    stacks = [tmp_path / "a.yaml", tmp_path / "b.yaml"]
+    for stack, tag in zip(stacks, ("17", "18"), strict=True):
+        stack.write_text(f"image: ${{POSTGRES_IMAGE:-postgres:{tag}}}\n")
+    monkeypatch.setattr(contract, "STACK_FILES", stacks)
+    contract.pinned_service_images.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"b\.yaml pins POSTGRES_IMAGE"):
+            contract.pinned_service_images()
+    finally:
+        contract.pinned_service_images.cache_clear()
 
 
 def test_it_refuses_a_variant_without_traits(tmp_path, monkeypatch):

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from containers import contract
+
 ROOT = Path(__file__).resolve().parents[1]
 MANIFESTS = ROOT / "deploy" / "kubernetes"
 OVERLAYS = sorted(path.name for path in (MANIFESTS / "overlays").iterdir())
 # One overlay per image variant, named after it.
-VARIANTS = sorted(
-    yaml.safe_load((ROOT / "docker" / "variants.yaml").read_text())["services"]
-)
+VARIANTS = sorted(contract.variants())
 # compose.yaml's `image: ${APP_IMAGE:-moscow-clock}:...`: the repository the
 # images are built under.
 COMPOSE_IMAGE = re.search(
@@ -348,3 +348,9 @@ def test_the_database_admits_only_the_apps_pods():
     assert expression["key"] == "app.kubernetes.io/component"
     assert expression["operator"] == "In"
     assert set(expression["values"]) == app_components == {"web", "migrate"}
+
+
+def test_the_try_out_database_runs_the_image_the_stacks_pin():
+    (database,) = (o for o in render("postgres") if o["kind"] == "StatefulSet")
+    (server,) = containers(database["spec"]["template"]["spec"])
+    assert server["image"] == contract.pinned_service_images()["POSTGRES_IMAGE"]

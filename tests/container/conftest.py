@@ -6,14 +6,13 @@ The figures the reliability tests record go to test-results/reliability.json;
 """
 
 import json
-import shutil
-import subprocess
 from datetime import UTC, datetime
 
 import pytest
 
 from containers import RESULTS, contract
 from containers.compose import Stack
+from containers.docker import engine_problem
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
@@ -25,10 +24,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def engine():
-    if shutil.which("docker") is None:
-        pytest.skip("no docker command")
-    if subprocess.run(["docker", "info"], capture_output=True, timeout=30).returncode:
-        pytest.skip("no Docker engine answers")
+    if problem := engine_problem():
+        pytest.skip(problem)
 
 
 @pytest.fixture(scope="session", params=list(contract.variants()))
