@@ -135,8 +135,10 @@ class Container:
         """The exit status, once the container has stopped by itself."""
         return int(run("docker", "wait", self.name, timeout=timeout).stdout)
 
-    def stop(self):
-        run("docker", "stop", self.name, timeout=120)
+    def stop(self, grace=None):
+        """SIGTERM, then SIGKILL after `grace` seconds (docker's default if None)."""
+        seconds = [] if grace is None else [f"--time={grace}"]
+        run("docker", "stop", *seconds, self.name, timeout=120)
 
     def remove(self):
         run("docker", "rm", "--force", "--volumes", self.name, check=False)

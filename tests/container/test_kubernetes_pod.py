@@ -10,102 +10,46 @@ empty Secret, the app must refuse to start.
 """
 
 import base64
-import json
 import math
 import os
-import re
 import secrets
-import shutil
-import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-VARIANTS = sorted(
-    yaml.safe_load((ROOT / "docker" / "variants.yaml").read_text())["services"]
-)
-# compose.yaml tags each variant ${APP_IMAGE:-moscow-clock}:<variant>.
-IMAGE = os.environ.get("APP_IMAGE") or re.search(
-    r"image: \$\{APP_IMAGE:-([^}]+)\}", (ROOT / "compose.yaml").read_text()
-).group(1)
-UNITS = {"m": 1e-3, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "M": 1e6, "G": 1e9}
-READY_SECONDS = 60
+from containers import wait
+from containers.container import Container
+from tests.test_kubernetes import find, quantity, render
+
+# Seconds for every probe of the pod to answer 200.
+READY_WITHIN = 60
+PROBES = ("startupProbe", "livenessProbe", "readinessProbe")
 
 
-def docker(*args, timeout=600, **kwargs):
-    return subprocess.run(
-        ["docker", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-        **kwargs,
-    )
-
-
-def quantity(value):
-    number, unit = re.fullmatch(r"([0-9.]+)([A-Za-z]*)", str(value)).groups()
-    return float(number) * UNITS.get(unit, 1)
-
-
-def web_pod(variant):
-    """The web pod's spec and the files of its Secret, as the overlay renders them."""
-    kubectl = shutil.which("kubectl")
-    if kubectl is None:
-        pytest.fail("kubectl is not on PATH: it renders the overlays to compare.")
-    rendered = subprocess.run(
-        [
-            kubectl,
-            "kustomize",
-            str(ROOT / "deploy" / "kubernetes" / "overlays" / variant),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    objects = [d for d in yaml.safe_load_all(rendered) if d]
-    (deployment,) = (
-        d
-        for d in objects
-        if d["kind"] == "Deployment" and d["metadata"]["name"] == "web"
-    )
-    (secret,) = (d for d in objects if d["kind"] == "Secret")
+@pytest.fixture
+def overlay(variant):
+    """(the web pod's spec, {name: content} of the Secret it mounts), as the
+    variant's overlay renders them."""
+    objects = render(variant.name)
+    pod = find(objects, "Deployment", "web")["spec"]["template"]["spec"]
+    (volume,) = (v for v in pod["volumes"] if "secret" in v)
+    secret = find(objects, "Secret", volume["secret"]["secretName"])
     files = {name: base64.b64decode(data) for name, data in secret["data"].items()}
-    return deployment["spec"]["template"]["spec"], files
+    return pod, files
 
 
-@pytest.fixture(scope="module", params=VARIANTS)
-def built(request):
-    """(variant, image config, web pod spec, Secret files), the image built by
-    compose."""
-    if shutil.which("docker") is None:
-        pytest.skip("no docker command")
-    variant = request.param
-    docker("compose", "build", env={**os.environ, "APP_VARIANT": variant})
-    (image,) = json.loads(docker("image", "inspect", f"{IMAGE}:{variant}").stdout)
-    return variant, image["Config"], *web_pod(variant)
-
-
-def environment(config):
-    return dict(variable.split("=", 1) for variable in config["Env"])
-
-
-def test_the_pod_runs_the_images_user_port_and_data_directory(built):
-    _, config, pod, _ = built
+def test_the_pod_runs_the_images_user_port_and_data_directory(overlay, image):
+    pod, _ = overlay
     context = pod["securityContext"]
-    assert config["User"] == f"{context['runAsUser']}:{context['runAsGroup']}"
+    assert image.user == f"{context['runAsUser']}:{context['runAsGroup']}"
     (container,) = pod["containers"]
     (port,) = container["ports"]
-    assert f"{port['containerPort']}/tcp" in config["ExposedPorts"]
-    assert environment(config)["PORT"] == str(port["containerPort"])
-    data_dir = environment(config)["DJANGO_DATA_DIR"]
-    (mount,) = (m for m in container["volumeMounts"] if m["mountPath"] == data_dir)
+    assert f"{port['containerPort']}/tcp" in image.config["ExposedPorts"]
+    assert image.port == port["containerPort"]
+    (mount,) = (
+        m for m in container["volumeMounts"] if m["mountPath"] == image.data_dir
+    )
     (volume,) = (v for v in pod["volumes"] if v["name"] == mount["name"])
     assert "emptyDir" in volume
 
@@ -153,16 +97,6 @@ def run_flags(pod, secret_dir):
     return flags
 
 
-def status(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
-
-
 def key_file(container):
     """The name, in the Secret, of the file DJANGO_SECRET_KEY_FILE names."""
     (path,) = (
@@ -184,66 +118,38 @@ def secret_volume(tmp_path, pod, files):
     return directory
 
 
-def test_the_image_serves_its_probes_under_the_pods_security_context(built, tmp_path):
-    variant, _, pod, files = built
+def test_the_image_serves_its_probes_under_the_pods_security_context(
+    overlay, image, tmp_path
+):
+    pod, files = overlay
     (container,) = pod["containers"]
     # The Secret as a user's overlay fills it: one key that every replica shares.
     key = secrets.token_urlsafe(50).encode()
     secret_dir = secret_volume(tmp_path, pod, {**files, key_file(container): key})
-    (port,) = container["ports"]
-    name = f"moscow-clock-k8s-pod-{variant}-{os.getpid()}"
-    docker(
-        "run",
-        "--detach",
-        f"--name={name}",
-        f"--publish=127.0.0.1::{port['containerPort']}",
-        *run_flags(pod, secret_dir),
-        f"{IMAGE}:{variant}",
-    )
-    try:
-        published = docker("port", name, str(port["containerPort"])).stdout
-        base = f"http://{published.splitlines()[0].strip()}"
-        probes = {
-            probe: container[probe]["httpGet"]["path"]
-            for probe in ("startupProbe", "livenessProbe", "readinessProbe")
-        }
-        deadline = time.monotonic() + READY_SECONDS
-        answers = {}
-        while time.monotonic() < deadline:
-            answers = {probe: status(base + path) for probe, path in probes.items()}
-            if set(answers.values()) == {200}:
-                break
-            time.sleep(0.5)
-        assert answers == dict.fromkeys(probes, 200), docker("logs", name).stdout
+    flags = run_flags(pod, secret_dir)
+    with Container.start(image.id, *flags, publish=image.port, kind="pod") as app:
+        since = time.monotonic()
+        for probe in PROBES:
+            path = container[probe]["httpGet"]["path"]
+            wait.answer(app.url + path, READY_WITHIN, status=200, since=since)
         # SIGTERM, then SIGKILL after the pod's grace period, as the kubelet does.
-        docker("stop", f"--time={pod['terminationGracePeriodSeconds']}", name)
-        state = json.loads(docker("inspect", "--format={{json .State}}", name).stdout)
+        app.stop(grace=pod["terminationGracePeriodSeconds"])
+        state = app.state()
         assert (state["ExitCode"], state["OOMKilled"]) == (0, False)
-    finally:
-        subprocess.run(
-            ["docker", "rm", "--force", name], capture_output=True, check=False
-        )
 
 
 def test_the_shipped_empty_secret_stops_the_app_with_one_line_naming_it(
-    built, tmp_path
+    overlay, image, tmp_path
 ):
     """The overlays carry no key: the app must refuse to start, not run with
     a key nobody chose."""
-    variant, _, pod, files = built
+    pod, files = overlay
     (container,) = pod["containers"]
     assert files[key_file(container)] == b""
-    secret_dir = secret_volume(tmp_path, pod, files)
-    result = subprocess.run(
-        ["docker", "run", "--rm", *run_flags(pod, secret_dir), f"{IMAGE}:{variant}"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode != 0
-    # The app logs to stdout, gunicorn's own lines included.
-    (line,) = (
-        line for line in result.stdout.splitlines() if "Configuration error" in line
-    )
+    flags = run_flags(pod, secret_volume(tmp_path, pod, files))
+    with Container.start(image.id, *flags, kind="pod") as app:
+        assert app.wait_exit(timeout=120) != 0
+        (line,) = (
+            line for line in app.logs().splitlines() if "Configuration error" in line
+        )
     assert "DJANGO_SECRET_KEY_FILE" in line
