@@ -7,9 +7,10 @@ missing or malformed value stops start-up with one line naming the variable.
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from project import secret_key
+from project import database, secret_key
 from project.env import (
     env_bool,
     env_choice,
@@ -101,23 +102,45 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "db.sqlite3",
-        # Several gunicorn workers write the visit counter at once. WAL lets
-        # readers run beside the writer; IMMEDIATE takes the write lock when a
-        # transaction begins, so a writer waits (up to the timeout, in seconds)
-        # instead of failing with "database is locked" half-way through.
-        "OPTIONS": {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-        },
-        "CONN_MAX_AGE": 600,
-        "CONN_HEALTH_CHECKS": True,
+# SQLite in the data directory unless DATABASE_URL names a PostgreSQL server,
+# which several replicas can share (DOCKER.md, "Scaling out").
+if (_database_url := env_str("DATABASE_URL", None)) is not None:
+    DATABASES = {
+        "default": {
+            **database.postgresql(
+                _database_url, env_str("DATABASE_PASSWORD_FILE", None)
+            ),
+            # One connection per thread, kept across requests, and checked
+            # before a request uses it again: one that broke while the server
+            # was away is replaced instead of failing the request.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
+        }
     }
-}
+elif env_str("DATABASE_PASSWORD_FILE", None) is not None:
+    raise ImproperlyConfigured(
+        "DATABASE_PASSWORD_FILE is set but DATABASE_URL is not: "
+        "the password would not be used."
+    )
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "db.sqlite3",
+            # Several gunicorn workers write the visit counter at once. WAL
+            # lets readers run beside the writer; IMMEDIATE takes the write
+            # lock when a transaction begins, so a writer waits (up to the
+            # timeout, in seconds) instead of failing with "database is
+            # locked" half-way through.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+            },
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

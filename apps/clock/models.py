@@ -1,5 +1,6 @@
-from django.db import models, transaction
-from django.db.models import F
+from contextlib import nullcontext
+
+from django.db import connection, models
 
 from apps.clock.write_lock import counter_write_lock
 
@@ -20,14 +21,24 @@ class VisitCounter(models.Model):
 def record_visit():
     """Count one visit and return the new total.
 
-    The increment happens inside the database (count = count + 1), and the
-    transaction is IMMEDIATE (settings.DATABASES), so each writer reads back
-    its own total. Writers queue for counter_write_lock first, so that SQLite
-    itself seldom makes one wait.
+    One statement increments the row and returns what it wrote (RETURNING:
+    SQLite >= 3.35, PostgreSQL), so each writer gets its own total with no
+    read after the write, however many processes and replicas write at once.
+    On SQLite, writers queue for counter_write_lock first, so that SQLite
+    itself seldom makes one wait; PostgreSQL locks the row alone.
     """
-    with counter_write_lock(), transaction.atomic():
-        VisitCounter.objects.filter(pk=COUNTER_ID).update(count=F("count") + 1)
-        return visit_count()
+    quote = connection.ops.quote_name
+    meta = VisitCounter._meta
+    count = quote(meta.get_field("count").column)
+    # Identifiers from the model, quoted; the one value is a parameter.
+    statement = (
+        f"UPDATE {quote(meta.db_table)} SET {count} = {count} + 1"  # noqa: S608
+        f" WHERE {quote(meta.pk.column)} = %s RETURNING {count}"
+    )
+    lock = counter_write_lock() if connection.vendor == "sqlite" else nullcontext()
+    with lock, connection.cursor() as cursor:
+        cursor.execute(statement, [COUNTER_ID])
+        return cursor.fetchone()[0]
 
 
 def visit_count():
