@@ -1,8 +1,12 @@
-"""Suite-wide pytest set-up: collected static files, and CI's rule on skips."""
+"""Suite-wide pytest set-up: collected static files, a PostgreSQL server for
+the tests that ask for one, and CI's rule on skips."""
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+
+# A real PostgreSQL server for the tests that need one (tests/postgres.py).
+pytest_plugins = ["tests.postgres"]
 
 
 def pytest_addoption(parser):

@@ -53,16 +53,13 @@ logconfig_dict = stdout_logging(loglevel, ["gunicorn.error", "gunicorn.access"])
 
 
 def on_starting(server):
-    """Migrate before the port opens, in the master, on every start.
-
-    Migrations are idempotent, so a restart is safe. A database that cannot be
-    migrated (a read-only or full volume) is logged, not fatal: the server
-    still starts, and /readyz answers 503 with the reason until it is fixed.
-    """
+    """Migrate before the port opens, in the master, on every start: once
+    however many replicas start, and quickly when nothing is pending
+    (project/migrate.py)."""
     import django
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import DatabaseError, connections
+
+    from project import migrate
 
     log = logging.getLogger("gunicorn.error")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
@@ -79,14 +76,7 @@ def on_starting(server):
             "Mount a volume there to keep them.",
             settings.DATA_DIR,
         )
-    try:
-        call_command("migrate", interactive=False, verbosity=0)
-        log.info("Database migrations are applied.")
-    except DatabaseError:
-        log.exception("Migrations could not be applied; /readyz reports why.")
-    finally:
-        # Workers are forked from this process: they must not share its connection.
-        connections.close_all()
+    migrate.at_start(log)
 
 
 def when_ready(server):

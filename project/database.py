@@ -10,6 +10,7 @@ DATABASE_PASSWORD_FILE (a Docker or Kubernetes secret).
 No message repeats the password: libpq's own may quote it, so it is masked.
 """
 
+import re
 from urllib.parse import unquote
 
 from django.core.exceptions import ImproperlyConfigured
@@ -31,13 +32,12 @@ def postgresql(url, password_file=None):
     from psycopg import Error
     from psycopg.conninfo import conninfo_to_dict
 
-    written_password = _written_password(url)
+    written = _written_passwords(url)
 
     def problem(text):
         shown = f"DATABASE_URL={url!r} {text}"
-        if written_password:
-            for secret in (written_password, unquote(written_password)):
-                shown = shown.replace(secret, MASK)
+        for secret in {*written, *map(unquote, written)}:
+            shown = shown.replace(secret, MASK)
         return ImproperlyConfigured(shown)
 
     if not url.startswith(SCHEMES):
@@ -72,14 +72,15 @@ def postgresql(url, password_file=None):
     }
 
 
-def _written_password(url):
-    """The password as written in the URL, or None.
+def _written_passwords(url):
+    """The passwords as written in the URL: in its user part, and in a
+    `password=` query parameter (which libpq accepts too).
 
-    Everything between the first colon after the user name and the last `@`:
-    a password with a stray `/`, `@` or `?` is still masked whole (and more
-    than the password, at worst).
+    The user part's is everything between the first colon after the user name
+    and the last `@`: a password with a stray `/`, `@` or `?` is still masked
+    whole (and more than the password, at worst).
     """
-    rest = url.partition("://")[2]
-    userinfo, at, _ = rest.rpartition("@")
-    password = userinfo.partition(":")[2]
-    return password if at and password else None
+    userinfo, at, _ = url.partition("://")[2].rpartition("@")
+    in_user_part = userinfo.partition(":")[2] if at else ""
+    in_query = re.findall(r"[?&]password=([^&]*)", url)
+    return [password for password in (in_user_part, *in_query) if password]

@@ -6,7 +6,8 @@ import tempfile
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
+
+from project import migrate
 
 # Below this, readiness fails before SQLite does: room for the write-ahead log
 # to grow by a few hundred page views.
@@ -41,16 +42,22 @@ def data_directory_problem(data_dir):
 
 
 def database_problem():
-    """None when the database is ready to serve, else a short reason."""
+    """None when the database is ready to serve, else a short reason.
+
+    A PostgreSQL server may come up after the app, or come back empty: the
+    migrations start-up could not apply are applied here, once (the advisory
+    lock), so that the app serves without a restart. SQLite is a file on the
+    volume, migrated at start or broken until the volume is fixed.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        executor = MigrationExecutor(connection)
-        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if migrate.pending():
+            if connection.vendor != "postgresql":
+                return "migrations not applied"
+            migrate.apply()
     except DatabaseError as error:
         # A broken connection must not stay cached for the next probe.
         connection.close()
         return f"database unavailable: {error}"
-    if pending:
-        return f"{len(pending)} migration(s) not applied"
     return None

@@ -1,19 +1,21 @@
-"""The visit counter under writers in several processes, as gunicorn runs it.
+"""The visit counter under writers in several processes, as gunicorn runs it
+(or several replicas do), on SQLite and on a real PostgreSQL server.
 
-Each test shares one run (a module fixture): the runs are what is slow, the
-assertions are separate behaviours of the same run.
+Each test shares one run per database (a module fixture): the runs are what is
+slow, the assertions are separate behaviours of the same run.
 """
 
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 import pytest
 
 from tests import serving
+from tests.postgres import empty_database
 
 PROCESSES = 4
 THREADS = 2
@@ -48,28 +50,52 @@ print(json.dumps({{"totals": totals, "failures": failures}}))
 """
 
 
-def environment(data_dir):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def new_database(request):
+    """Makes the variables that choose an empty database of the run's kind:
+    SQLite in each run's own data directory, or PostgreSQL by DATABASE_URL."""
+    if request.param == "sqlite":
+        yield dict
+        return
+    server = request.getfixturevalue("postgres_server")
+    with ExitStack() as databases:
+        yield lambda: {"DATABASE_URL": databases.enter_context(empty_database(server))}
+
+
+def environment(data_dir, database):
     return serving.server_environment(
-        data_dir, {"DJANGO_SETTINGS_MODULE": "project.settings"}
+        data_dir, {"DJANGO_SETTINGS_MODULE": "project.settings", **database}
     )
 
 
-def stored_count(data_dir):
-    with sqlite3.connect(data_dir / "db.sqlite3") as database:
-        return database.execute(
-            "SELECT count FROM clock_visitcounter WHERE id = 1"
-        ).fetchone()[0]
+def stored_count(data_dir, database):
+    read = (
+        "import django; django.setup(); "
+        "from apps.clock.models import visit_count; print(visit_count())"
+    )
+    return int(
+        subprocess.run(
+            [sys.executable, "-c", read],
+            cwd=serving.ROOT,
+            env=environment(data_dir, database),
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    )
 
 
 @pytest.fixture(scope="module")
-def processes_run(tmp_path_factory):
+def processes_run(tmp_path_factory, new_database):
     """(reports of each process, stored count) after they all finished."""
     data_dir = tmp_path_factory.mktemp("data")
+    database = new_database()
     python = [sys.executable]
     subprocess.run(
         [*python, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=serving.ROOT,
-        env=environment(data_dir),
+        env=environment(data_dir, database),
         check=True,
         timeout=120,
     )
@@ -77,7 +103,7 @@ def processes_run(tmp_path_factory):
         subprocess.Popen(
             [*python, "-c", WRITER],
             cwd=serving.ROOT,
-            env=environment(data_dir),
+            env=environment(data_dir, database),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -95,7 +121,7 @@ def processes_run(tmp_path_factory):
             if writer.poll() is None:
                 writer.kill()
                 writer.wait()
-    return reports, stored_count(data_dir)
+    return reports, stored_count(data_dir, database)
 
 
 def test_it_counts_every_visit_from_every_process(processes_run):
@@ -124,9 +150,10 @@ def page_visits(url):
 
 
 @pytest.fixture(scope="module")
-def http_run(tmp_path_factory):
+def http_run(tmp_path_factory, new_database):
     """(status and shown count of each page, count the API reports after)."""
-    workers = {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"}
+    database = new_database()
+    workers = {"WEB_CONCURRENCY": "2", "GUNICORN_CMD_ARGS": "--threads 4", **database}
     with serving.gunicorn(tmp_path_factory.mktemp("data"), workers) as server:
         with ThreadPoolExecutor(max_workers=16) as pool:
             pages = list(pool.map(page_visits, [f"{server.url}/"] * REQUESTS))
