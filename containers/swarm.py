@@ -154,8 +154,22 @@ class Stack:
             states = [task["Status"]["State"] for task in tasks]
             return len(tasks) == count and states == ["running"] * count
 
-        wait_for(settled, timeout, f"{count} running tasks of {service}")
+        try:
+            wait_for(settled, timeout, f"{count} running tasks of {service}")
+        except TimeoutError as error:
+            raise TimeoutError(f"{error}\n{self.history(service)}") from None
         return self.containers(service)
+
+    def history(self, service):
+        """`docker service ps`: every task the service has had, and its error."""
+        return docker(
+            "service",
+            "ps",
+            "--no-trunc",
+            "--format",
+            "{{.Name}} {{.Image}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
+            self.service(service),
+        ).stdout
 
     def wait_update(self, service, timeout=WAIT_SECONDS):
         """The final state of a rolling update: "completed", or

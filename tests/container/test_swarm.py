@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
@@ -97,6 +98,17 @@ class Visitors:
     @property
     def failed(self):
         return [visit for visit in self.visits if visit.outcome != 200]
+
+    def summary(self):
+        statuses = [v.outcome for v in self.visits if isinstance(v.outcome, int)]
+        return {
+            "clients": self.clients,
+            "requests": len(self.visits),
+            "ok": self.ok,
+            "server_errors": sum(status >= 500 for status in statuses),
+            "connection_failures": len(self.visits) - len(statuses),
+            "outcomes": {str(k): n for k, n in sorted(self.outcomes.items(), key=str)},
+        }
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +205,12 @@ def served_by(container):
     return log.count('"GET / HTTP/1.1" 200')
 
 
+def proxy_errors(stack):
+    """nginx's complaints about the replicas, and the answers it failed."""
+    lines = stack.logs("proxy").splitlines()
+    return "\n".join(line for line in lines if "[error]" in line or '" 50' in line)
+
+
 def threads_per_replica(container):
     """Requests one replica works on at once: its workers times their threads."""
     python = lambda code: run("docker", "exec", container, "python", "-c", code)  # noqa: E731
@@ -224,25 +242,54 @@ def test_it_publishes_nginx_alone_on_the_host(stack):
     assert published["web"] == published["db"] == []
 
 
-@pytest.mark.parametrize("service", ["proxy", "web"])
+# What each service's tasks run as, and the capabilities they get back.
+HARDENING = {
+    "proxy": {"User": "101:0", "CapAdd": [], "Init": True},
+    "web": {"User": "65532:0", "CapAdd": [], "Init": True},
+    "db": {
+        "User": "",
+        "CapAdd": ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
+        "Init": None,
+    },
+}
+
+
+@pytest.mark.parametrize("service", sorted(HARDENING))
 def test_it_runs_tasks_hardened(stack, service):
-    """What Docker 20.10's `stack deploy` applies of compose.yaml's hardening:
-    read-only root, no capabilities, an init; `security_opt` it ignores."""
+    """What swarm applies of compose.yaml's hardening (read-only root, no
+    capabilities, an init, limits), read from the running task containers.
+    Not no-new-privileges: `stack deploy` ignores `security_opt`."""
+    expected = HARDENING[service]
     for container in stack.containers(service):
-        host = json.loads(run("docker", "inspect", container).stdout)[0]["HostConfig"]
+        (details,) = json.loads(run("docker", "inspect", container).stdout)
+        host = details["HostConfig"]
         assert host["ReadonlyRootfs"] is True
         assert host["CapDrop"] == ["ALL"]
-        assert host["Init"] is True
+        added = [name.removeprefix("CAP_") for name in host["CapAdd"] or []]
+        assert added == expected["CapAdd"]
+        assert host.get("Init") == expected["Init"]
         assert host["Memory"] > 0
+        assert host["NanoCpus"] > 0
+        assert details["Config"]["User"] == expected["User"]
 
 
-def test_it_counts_every_page_view_across_replicas(stack):
+def test_it_counts_every_page_view_across_replicas(stack, reliability):
     containers = stack.containers("web")
     before = visits(stack)
     served_before = {container: served_by(container) for container in containers}
     load = Visitors(stack.url, clients=12, per_client=25).run()
     counted = visits(stack) - before
     served = {c: served_by(c) - served_before[c] for c in containers}
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "page views through nginx",
+        {
+            **load.summary(),
+            "visits_counted": counted,
+            "served_by_replica": sorted(served.values()),
+        },
+    )
     assert load.outcomes == {200: 12 * 25}
     assert counted == load.ok
     # Each replica's own access log: every view served by one of them, and
@@ -251,43 +298,70 @@ def test_it_counts_every_page_view_across_replicas(stack):
     assert sum(1 for n in served.values() if n) > 1, served
 
 
-def test_it_serves_others_while_slow_clients_trickle_their_headers(stack):
+def test_it_serves_others_while_slow_clients_trickle_their_headers(stack, reliability):
     """Four slow connections for each thread of every replica: nginx holds
     them, and the page is still served within SERVED_WITHIN_SECONDS."""
-    slow = 4 * sum(threads_per_replica(c) for c in stack.containers("web"))
+    threads = sum(threads_per_replica(c) for c in stack.containers("web"))
     port = int(stack.variables["HTTP_PORT"])
-    with Tricklers(port, slow):
+    with Tricklers(port, 4 * threads):
         time.sleep(2)
         answers = [
             request(stack.url + "/", timeout=SERVED_WITHIN_SECONDS).status
             for _ in range(20)
         ]
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "beside slow clients",
+        {
+            "slow_connections": 4 * threads,
+            "replica_threads": threads,
+            "served_within_seconds": SERVED_WITHIN_SECONDS,
+            "requests": len(answers),
+            "ok": answers.count(200),
+        },
+    )
     assert answers == [200] * 20
 
 
 def test_it_rolls_out_a_new_image_under_load_without_failing_a_request(
-    stack, app_image
+    stack, app_image, reliability
 ):
     rebuilt = build(f"{app_image}-rolled", "rolled")
     before = visits(stack)
     load = Visitors(stack.url, clients=6, seconds=180).start()
     try:
         time.sleep(2)
+        started = time.monotonic()
         stack.deploy(APP_IMAGE=f"{app_image}-rolled")
         state = stack.wait_update("web")
+        took = time.monotonic() - started
         time.sleep(2)
     finally:
         load.stop()
     counted = visits(stack) - before
     images = {task["Spec"]["ContainerSpec"]["Image"] for task in stack.tasks("web")}
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "rolling update",
+        {
+            **load.summary(),
+            "visits_counted": counted,
+            "update": state,
+            "update_seconds": round(took, 1),
+        },
+    )
     assert state == "completed"
     assert images == {rebuilt}
     assert load.ok > 0
-    assert load.failed == []
+    assert load.failed == [], proxy_errors(stack)
     assert counted == load.ok
 
 
-def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(stack):
+def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(
+    stack, reliability
+):
     containers = stack.containers("web")
     victim = containers[0]
     in_flight_at_most = threads_per_replica(victim)
@@ -296,11 +370,24 @@ def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(stack):
     try:
         time.sleep(2)
         run("docker", "kill", victim)
+        killed = time.monotonic()
         replaced = stack.wait_running("web", REPLICAS)
+        took = time.monotonic() - killed
         time.sleep(2)
     finally:
         load.stop()
     counted = visits(stack) - before
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "a replica killed",
+        {
+            **load.summary(),
+            "visits_counted": counted,
+            "in_flight_at_most": in_flight_at_most,
+            "replaced_within_seconds": round(took, 1),
+        },
+    )
     assert victim not in replaced
     assert load.ok > 0
     assert len(load.failed) <= in_flight_at_most
@@ -308,7 +395,9 @@ def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(stack):
     assert counted >= load.ok
 
 
-def test_it_rides_out_a_database_restart_without_restarting_replicas(stack):
+def test_it_rides_out_a_database_restart_without_restarting_replicas(
+    stack, reliability
+):
     containers = sorted(stack.containers("web"))
     probes = []
     before = visits(stack)
@@ -316,20 +405,33 @@ def test_it_rides_out_a_database_restart_without_restarting_replicas(stack):
     try:
         time.sleep(2)
         outage_start = time.monotonic()
-        restart = threading.Thread(target=stack.update, args=("db", "--force"))
-        restart.start()
-        # /readyz through nginx until it answers 200 again after a 503.
-        while restart.is_alive() or probes[-1][1] != 200:
-            probes.append((time.monotonic(), readyz(stack.url)))
-            time.sleep(0.2)
-            assert time.monotonic() - outage_start < 120
+        with ThreadPoolExecutor(1) as executor:
+            restart = executor.submit(stack.update, "db", "--force")
+            # /readyz through nginx, until the database is back and it
+            # answers 200 again.
+            while not restart.done() or probes[-1][1] != 200:
+                probes.append((time.monotonic(), readyz(stack.url)))
+                time.sleep(0.2)
+                assert time.monotonic() - outage_start < 120
+            restart.result()
         recovered = probes[-1][0]
-        restart.join()
         time.sleep(3)
     finally:
         load.stop()
     counted = visits(stack) - before
     outside = [v for v in load.failed if v.start < outage_start or v.start > recovered]
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "database restarted",
+        {
+            **load.summary(),
+            "visits_counted": counted,
+            "outage_seconds": round(recovered - outage_start, 1),
+            "readyz_503": sum(status == 503 for _, status in probes),
+            "failed_outside_outage": len(outside),
+        },
+    )
     assert 503 in [status for _, status in probes]
     assert outside == []
     assert counted >= load.ok
