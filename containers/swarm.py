@@ -171,13 +171,18 @@ class Stack:
             self.service(service),
         ).stdout
 
-    def wait_update(self, service, timeout=WAIT_SECONDS):
-        """The final state of a rolling update: "completed", or
-        "rollback_completed" when the engine undid it."""
+    def roll(self, service, timeout=WAIT_SECONDS, **changes):
+        """Redeploy with some variables changed and wait for `service`'s
+        rolling update to end: "completed", or "rollback_completed" when the
+        engine undid it."""
+        previous = self.inspect(service).get("UpdateStatus", {}).get("StartedAt")
+        self.deploy(**changes)
 
         def finished():
             status = self.inspect(service).get("UpdateStatus") or {}
             state = status.get("State", "")
+            if status.get("StartedAt") == previous:
+                return ""  # this update has not begun yet
             return state if state in {"completed", "rollback_completed"} else ""
 
         return wait_for(finished, timeout, f"the update of {service}")

@@ -290,7 +290,7 @@ def test_it_counts_every_page_view_across_replicas(stack, reliability):
             "served_by_replica": sorted(served.values()),
         },
     )
-    assert load.outcomes == {200: 12 * 25}
+    assert load.outcomes == {200: 12 * 25}, proxy_errors(stack)
     assert counted == load.ok
     # Each replica's own access log: every view served by one of them, and
     # the load spread over more than one.
@@ -333,8 +333,7 @@ def test_it_rolls_out_a_new_image_under_load_without_failing_a_request(
     try:
         time.sleep(2)
         started = time.monotonic()
-        stack.deploy(APP_IMAGE=f"{app_image}-rolled")
-        state = stack.wait_update("web")
+        state = stack.roll("web", APP_IMAGE=f"{app_image}-rolled")
         took = time.monotonic() - started
         time.sleep(2)
     finally:
@@ -359,6 +358,34 @@ def test_it_rolls_out_a_new_image_under_load_without_failing_a_request(
     assert counted == load.ok
 
 
+def test_it_rolls_back_an_update_whose_replicas_cannot_start(stack, reliability):
+    """A setting the app refuses: the first new task exits at once, and the
+    engine undoes the update while the old replicas go on serving."""
+    containers = sorted(stack.containers("web"))
+    before = visits(stack)
+    load = Visitors(stack.url, clients=6, seconds=180).start()
+    try:
+        time.sleep(2)
+        state = stack.roll("web", DJANGO_ALLOWED_HOSTS="https://clock.example.com/")
+        time.sleep(2)
+    finally:
+        load.stop()
+        # Later deploys take the stack file's default again.
+        del stack.variables["DJANGO_ALLOWED_HOSTS"]
+    counted = visits(stack) - before
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "failed update rolled back",
+        {**load.summary(), "visits_counted": counted, "update": state},
+    )
+    assert state == "rollback_completed"
+    assert sorted(stack.containers("web")) == containers
+    assert load.ok > 0
+    assert load.failed == [], proxy_errors(stack)
+    assert counted == load.ok
+
+
 def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(
     stack, reliability
 ):
@@ -371,6 +398,9 @@ def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(
         time.sleep(2)
         run("docker", "kill", victim)
         killed = time.monotonic()
+        swarm.wait_for(
+            lambda: victim not in stack.containers("web"), 60, "swarm seeing the kill"
+        )
         replaced = stack.wait_running("web", REPLICAS)
         took = time.monotonic() - killed
         time.sleep(2)
@@ -435,4 +465,4 @@ def test_it_rides_out_a_database_restart_without_restarting_replicas(
     assert 503 in [status for _, status in probes]
     assert outside == []
     assert counted >= load.ok
-    assert sorted(stack.containers("web")) == containers
+    assert sorted(stack.containers("web")) == containers, stack.history("web")
