@@ -87,8 +87,13 @@ class Stack:
             **variables,
         }
 
-    def environment(self, **changes):
-        return {**os.environ, **self.variables, **changes}
+    @property
+    def url(self):
+        """nginx's published port, on this node's loopback address."""
+        return f"http://127.0.0.1:{self.variables['HTTP_PORT']}"
+
+    def environment(self):
+        return {**os.environ, **self.variables}
 
     def create_secrets(self):
         """Random values, piped to the engine: never written to a file."""
@@ -147,9 +152,15 @@ class Stack:
     def wait_running(self, service, count, timeout=WAIT_SECONDS):
         """Wait until exactly `count` tasks run. A task with a healthcheck is
         "running" only once healthy: until then it is "starting", and out of
-        the service's DNS name."""
+        the service's DNS name. A task the node rejected (an image it does
+        not have) fails the wait at once: the engine would retry forever."""
 
         def settled():
+            newest = {}
+            for task in sorted(self.all_tasks(service), key=lambda t: t["CreatedAt"]):
+                newest[task.get("Slot", task.get("NodeID"))] = task["Status"]["State"]
+            if "rejected" in newest.values():
+                raise RuntimeError(f"{service} rejected:\n{self.history(service)}")
             tasks = self.tasks(service)
             states = [task["Status"]["State"] for task in tasks]
             return len(tasks) == count and states == ["running"] * count

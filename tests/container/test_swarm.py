@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 import pytest
 
 from containers import swarm
-from tests.container.load import REQUEST_TIMEOUT, Tricklers, gunicorn_processes
+from tests.container.load import (
+    REQUEST_TIMEOUT,
+    Tricklers,
+    container_python,
+    gunicorn_processes,
+)
 from tests.container.stack import request, run, variants
 from tests.serving import free_port
 
@@ -159,7 +164,6 @@ def stack(single_node_swarm, app_image):
             "WEB_REPLICAS": str(REPLICAS),
         },
     )
-    deployed.url = f"http://127.0.0.1:{deployed.variables['HTTP_PORT']}"
     deployed.create_secrets()
     try:
         deployed.deploy()
@@ -213,7 +217,7 @@ def proxy_errors(stack):
 
 def threads_per_replica(container):
     """Requests one replica works on at once: its workers times their threads."""
-    python = lambda code: run("docker", "exec", container, "python", "-c", code)  # noqa: E731
+    python = container_python(container)
     _, workers = gunicorn_processes(python)
     threads = python(
         "import runpy; print(runpy.run_path('/app/docker/gunicorn.conf.py')['threads'])"
