@@ -233,7 +233,7 @@ def test_it_applies_each_migration_once_when_replicas_start_together(stack):
     assert [row for row in applied if row[2] != "1"] == []
     # No replica failed or was replaced on the way: the first three still run.
     tasks = stack.all_tasks("web")
-    assert len(tasks) == REPLICAS
+    assert len(tasks) == REPLICAS, stack.history("web")
     assert {task["Status"]["State"] for task in tasks} == {"running"}
 
 
