@@ -1,0 +1,472 @@
+"""deploy/swarm/stack.yaml on a real single-node swarm: three web replicas of
+one image behind nginx, on PostgreSQL, under load, through updates and faults.
+
+The suite makes the swarm if none is active (and leaves it at the end only
+then), deploys the stack under a name of its own with secrets of its own, and
+removes them all. One image is enough: the stack runs either the same way,
+and the images' own suites cover both.
+"""
+
+import json
+import os
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pytest
+
+from containers import swarm
+from tests.container.load import (
+    REQUEST_TIMEOUT,
+    Tricklers,
+    container_python,
+    gunicorn_processes,
+)
+from tests.container.stack import request, run, variants
+from tests.serving import free_port
+
+REPLICAS = 3
+VARIANT = variants()[0]
+# How long a visitor may wait for the page while slow clients hold connections.
+SERVED_WITHIN_SECONDS = 1
+
+
+@dataclass
+class Visit:
+    start: float
+    end: float
+    outcome: int | str  # the status, or the exception's name
+
+
+@dataclass
+class Visitors:
+    """`clients` threads asking for `/` back to back, each on a new connection:
+    `per_client` times each, or until stop() (at most `seconds`)."""
+
+    url: str
+    clients: int
+    per_client: int = 10**9
+    seconds: float = 60
+    visits: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._client, daemon=True)
+            for _ in range(self.clients)
+        ]
+
+    def _client(self):
+        deadline = time.monotonic() + self.seconds
+        for _ in range(self.per_client):
+            if self._stop.is_set() or time.monotonic() > deadline:
+                return
+            start = time.monotonic()
+            try:
+                outcome = request(self.url + "/", timeout=REQUEST_TIMEOUT).status
+            except OSError as error:
+                outcome = type(error).__name__
+                time.sleep(0.05)
+            with self._lock:
+                self.visits.append(Visit(start, time.monotonic(), outcome))
+
+    def start(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        return self.join()
+
+    def join(self):
+        for thread in self._threads:
+            thread.join(self.seconds + REQUEST_TIMEOUT + 5)
+        assert not any(thread.is_alive() for thread in self._threads)
+        return self
+
+    def run(self):
+        return self.start().join()
+
+    @property
+    def outcomes(self):
+        return Counter(visit.outcome for visit in self.visits)
+
+    @property
+    def ok(self):
+        return self.outcomes[200]
+
+    @property
+    def failed(self):
+        return [visit for visit in self.visits if visit.outcome != 200]
+
+    def summary(self):
+        statuses = [v.outcome for v in self.visits if isinstance(v.outcome, int)]
+        return {
+            "clients": self.clients,
+            "requests": len(self.visits),
+            "ok": self.ok,
+            "server_errors": sum(status >= 500 for status in statuses),
+            "connection_failures": len(self.visits) - len(statuses),
+            "outcomes": {str(k): n for k, n in sorted(self.outcomes.items(), key=str)},
+        }
+
+
+@pytest.fixture(scope="module")
+def single_node_swarm(engine):
+    created = swarm.init()
+    yield
+    if created:
+        swarm.leave()
+
+
+def build(app_image, version):
+    """The variant's image, built by compose as `make run` builds it."""
+    run(
+        *("docker", "compose", "--project-name", f"{app_image}-build"),
+        *("build", "web"),
+        env={
+            **os.environ,
+            "APP_IMAGE": app_image,
+            "APP_VARIANT": VARIANT,
+            "APP_VERSION": version,
+            "COMPOSE_BAKE": "false",
+        },
+        timeout=900,
+    )
+    return f"{app_image}:{VARIANT}"
+
+
+@pytest.fixture(scope="module")
+def app_image(engine):
+    """APP_IMAGE as compose.yaml names it (each engineer's own, in a shared
+    engine), built now. The rolling update's image, `<APP_IMAGE>-rolled`, is
+    removed at the end, once no task uses it."""
+    name = os.environ.get("APP_IMAGE", "moscow-clock")
+    build(name, "dev")
+    yield name
+    run("docker", "rmi", f"{name}-rolled:{VARIANT}", check=False)
+
+
+@pytest.fixture(scope="module")
+def stack(single_node_swarm, app_image):
+    """The stack, deployed on an empty database: every replica starts at once."""
+    deployed = swarm.Stack(
+        f"clockswarm-{uuid.uuid4().hex[:8]}",
+        {
+            "APP_IMAGE": app_image,
+            "APP_VARIANT": VARIANT,
+            "HTTP_PORT": str(free_port()),
+            "WEB_REPLICAS": str(REPLICAS),
+        },
+    )
+    deployed.create_secrets()
+    try:
+        deployed.deploy()
+        deployed.wait_running("db", 1)
+        deployed.wait_running("web", REPLICAS)
+        deployed.wait_running("proxy", 1)
+        wait_ready(deployed.url)
+        yield deployed
+    finally:
+        deployed.remove()
+
+
+def wait_ready(url, timeout=swarm.WAIT_SECONDS):
+    return swarm.wait_for(
+        lambda: readyz(url) == 200, timeout, f"{url}/readyz answering 200"
+    )
+
+
+def readyz(url):
+    try:
+        return request(url + "/readyz", timeout=2).status
+    except OSError:
+        return None
+
+
+def visits(stack):
+    return request(stack.url + "/api/time").json()["visits"]
+
+
+def psql(stack, query):
+    """Rows of a query, run by psql inside the database's container."""
+    (container,) = stack.containers("db")
+    result = run(
+        *("docker", "exec", container, "psql", "--username=clock", "--dbname=clock"),
+        *("--no-align", "--tuples-only", "--field-separator=|", "--command", query),
+    )
+    return [line.split("|") for line in result.stdout.splitlines() if line]
+
+
+def served_by(container):
+    """Page views a task's gunicorn logged (its access log is its stdout)."""
+    log = run("docker", "logs", container).stdout
+    return log.count('"GET / HTTP/1.1" 200')
+
+
+def proxy_errors(stack):
+    """nginx's complaints about the replicas, and the answers it failed."""
+    lines = stack.logs("proxy").splitlines()
+    return "\n".join(line for line in lines if "[error]" in line or '" 50' in line)
+
+
+def threads_per_replica(container):
+    """Requests one replica works on at once: its workers times their threads."""
+    python = container_python(container)
+    _, workers = gunicorn_processes(python)
+    threads = python(
+        "import runpy; print(runpy.run_path('/app/docker/gunicorn.conf.py')['threads'])"
+    ).stdout
+    return len(workers) * int(threads)
+
+
+def test_it_applies_each_migration_once_when_replicas_start_together(stack):
+    applied = psql(
+        stack, "SELECT app, name, count(*) FROM django_migrations GROUP BY 1, 2"
+    )
+    assert applied
+    assert [row for row in applied if row[2] != "1"] == []
+    # No replica failed or was replaced on the way: the first three still run.
+    tasks = stack.all_tasks("web")
+    assert len(tasks) == REPLICAS, stack.history("web")
+    assert {task["Status"]["State"] for task in tasks} == {"running"}
+
+
+def test_it_publishes_nginx_alone_on_the_host(stack):
+    published = {
+        service: stack.inspect(service)["Endpoint"].get("Ports", [])
+        for service in ("proxy", "web", "db")
+    }
+    assert [port["PublishMode"] for port in published["proxy"]] == ["host"]
+    assert published["web"] == published["db"] == []
+
+
+# What each service's tasks run as, and the capabilities they get back.
+HARDENING = {
+    "proxy": {"User": "101:0", "CapAdd": [], "Init": True},
+    "web": {"User": "65532:0", "CapAdd": [], "Init": True},
+    "db": {
+        "User": "",
+        "CapAdd": ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
+        "Init": None,
+    },
+}
+
+
+@pytest.mark.parametrize("service", sorted(HARDENING))
+def test_it_runs_tasks_hardened(stack, service):
+    """What swarm applies of compose.yaml's hardening (read-only root, no
+    capabilities, an init, limits), read from the running task containers.
+    Not no-new-privileges: `stack deploy` ignores `security_opt`."""
+    expected = HARDENING[service]
+    for container in stack.containers(service):
+        (details,) = json.loads(run("docker", "inspect", container).stdout)
+        host = details["HostConfig"]
+        assert host["ReadonlyRootfs"] is True
+        assert host["CapDrop"] == ["ALL"]
+        added = [name.removeprefix("CAP_") for name in host["CapAdd"] or []]
+        assert added == expected["CapAdd"]
+        assert host.get("Init") == expected["Init"]
+        assert host["Memory"] > 0
+        assert host["NanoCpus"] > 0
+        assert details["Config"]["User"] == expected["User"]
+
+
+def test_it_counts_every_page_view_across_replicas(stack, reliability):
+    containers = stack.containers("web")
+    before = visits(stack)
+    served_before = {container: served_by(container) for container in containers}
+    load = Visitors(stack.url, clients=12, per_client=25).run()
+    counted = visits(stack) - before
+    served = {c: served_by(c) - served_before[c] for c in containers}
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "page views through nginx",
+        {
+            **load.summary(),
+            "visits_counted": counted,
+            "served_by_replica": sorted(served.values()),
+        },
+    )
+    assert load.outcomes == {200: 12 * 25}, proxy_errors(stack)
+    assert counted == load.ok
+    # Each replica's own access log: every view served by one of them, and
+    # the load spread over more than one.
+    assert sum(served.values()) == load.ok
+    assert sum(1 for n in served.values() if n) > 1, served
+
+
+def test_it_serves_others_while_slow_clients_trickle_their_headers(stack, reliability):
+    """Four slow connections for each thread of every replica: nginx holds
+    them, and the page is still served within SERVED_WITHIN_SECONDS."""
+    threads = sum(threads_per_replica(c) for c in stack.containers("web"))
+    port = int(stack.variables["HTTP_PORT"])
+    with Tricklers(port, 4 * threads):
+        time.sleep(2)
+        answers = [
+            request(stack.url + "/", timeout=SERVED_WITHIN_SECONDS).status
+            for _ in range(20)
+        ]
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "beside slow clients",
+        {
+            "slow_connections": 4 * threads,
+            "replica_threads": threads,
+            "served_within_seconds": SERVED_WITHIN_SECONDS,
+            "requests": len(answers),
+            "ok": answers.count(200),
+        },
+    )
+    assert answers == [200] * 20
+
+
+def test_it_rolls_out_a_new_image_under_load_without_failing_a_request(
+    stack, app_image, reliability
+):
+    rebuilt = build(f"{app_image}-rolled", "rolled")
+    before = visits(stack)
+    load = Visitors(stack.url, clients=6, seconds=180).start()
+    try:
+        time.sleep(2)
+        started = time.monotonic()
+        state = stack.roll("web", APP_IMAGE=f"{app_image}-rolled")
+        took = time.monotonic() - started
+        time.sleep(2)
+    finally:
+        load.stop()
+    counted = visits(stack) - before
+    images = {task["Spec"]["ContainerSpec"]["Image"] for task in stack.tasks("web")}
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "rolling update",
+        {
+            **load.summary(),
+            "visits_counted": counted,
+            "update": state,
+            "update_seconds": round(took, 1),
+        },
+    )
+    assert state == "completed"
+    assert images == {rebuilt}
+    assert load.ok > 0
+    assert load.failed == [], proxy_errors(stack)
+    assert counted == load.ok
+
+
+def test_it_rolls_back_an_update_whose_replicas_cannot_start(stack, reliability):
+    """A setting the app refuses: the first new task exits at once, and the
+    engine undoes the update while the old replicas go on serving."""
+    containers = sorted(stack.containers("web"))
+    before = visits(stack)
+    load = Visitors(stack.url, clients=6, seconds=180).start()
+    try:
+        time.sleep(2)
+        state = stack.roll("web", DJANGO_ALLOWED_HOSTS="https://clock.example.com/")
+        time.sleep(2)
+    finally:
+        load.stop()
+        # Later deploys take the stack file's default again.
+        del stack.variables["DJANGO_ALLOWED_HOSTS"]
+    counted = visits(stack) - before
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "failed update rolled back",
+        {**load.summary(), "visits_counted": counted, "update": state},
+    )
+    assert state == "rollback_completed"
+    assert sorted(stack.containers("web")) == containers
+    assert load.ok > 0
+    assert load.failed == [], proxy_errors(stack)
+    assert counted == load.ok
+
+
+def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(
+    stack, reliability
+):
+    containers = stack.containers("web")
+    victim = containers[0]
+    in_flight_at_most = threads_per_replica(victim)
+    before = visits(stack)
+    load = Visitors(stack.url, clients=6, seconds=120).start()
+    try:
+        time.sleep(2)
+        run("docker", "kill", victim)
+        killed = time.monotonic()
+        swarm.wait_for(
+            lambda: victim not in stack.containers("web"), 60, "swarm seeing the kill"
+        )
+        replaced = stack.wait_running("web", REPLICAS)
+        took = time.monotonic() - killed
+        time.sleep(2)
+    finally:
+        load.stop()
+    counted = visits(stack) - before
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "a replica killed",
+        {
+            **load.summary(),
+            "visits_counted": counted,
+            "in_flight_at_most": in_flight_at_most,
+            "replaced_within_seconds": round(took, 1),
+        },
+    )
+    assert victim not in replaced
+    assert load.ok > 0
+    assert len(load.failed) <= in_flight_at_most
+    # A resent request may count twice; an answered one is never lost.
+    assert counted >= load.ok
+
+
+def test_it_rides_out_a_database_restart_without_restarting_replicas(
+    stack, reliability
+):
+    containers = sorted(stack.containers("web"))
+    probes = []
+    before = visits(stack)
+    load = Visitors(stack.url, clients=6, seconds=180).start()
+    try:
+        time.sleep(2)
+        outage_start = time.monotonic()
+        with ThreadPoolExecutor(1) as executor:
+            restart = executor.submit(stack.update, "db", "--force")
+            # /readyz through nginx, until the database is back and it
+            # answers 200 again.
+            while not restart.done() or probes[-1][1] != 200:
+                probes.append((time.monotonic(), readyz(stack.url)))
+                time.sleep(0.2)
+                assert time.monotonic() - outage_start < 120
+            restart.result()
+        recovered = probes[-1][0]
+        time.sleep(3)
+    finally:
+        load.stop()
+    counted = visits(stack) - before
+    outside = [v for v in load.failed if v.start < outage_start or v.start > recovered]
+    reliability.record(
+        VARIANT,
+        "swarm",
+        "database restarted",
+        {
+            **load.summary(),
+            "visits_counted": counted,
+            "outage_seconds": round(recovered - outage_start, 1),
+            "readyz_503": sum(status == 503 for _, status in probes),
+            "failed_outside_outage": len(outside),
+        },
+    )
+    assert 503 in [status for _, status in probes]
+    assert outside == []
+    assert counted >= load.ok
+    assert sorted(stack.containers("web")) == containers, stack.history("web")
