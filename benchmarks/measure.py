@@ -19,7 +19,6 @@ from benchmarks import (
     startup,
     targets,
 )
-from benchmarks.startup import serve
 from containers import compose, contract, images
 from containers.container import volume
 
@@ -111,7 +110,7 @@ def measure_variant(variant, plan):
 
 def measure_serving(web, data, plan):
     """Ours with its shipped settings, the bare-WSGI ceiling, runserver."""
-    with serve(web, data, "ours") as ours:
+    with startup.serve(web, data, "ours") as ours:
         inside = ours.probe("inventory")
         paths = endpoints(ours)
         time.sleep(SETTLE_SECONDS)
@@ -122,11 +121,11 @@ def measure_serving(web, data, plan):
     image = contract.image(web["image"])
     mount = (f"--volume={BARE_APP}:{BARE_MOUNT}/{BARE_APP.name}:ro",)
     bare = (*image.config["Cmd"], "--pythonpath", BARE_MOUNT, "bare_wsgi:app")
-    with serve(web, data, "ceiling", mount, command=bare) as ceiling_server:
+    with startup.serve(web, data, "ceiling", mount, command=bare) as ceiling_server:
         ceiling = loaded(ceiling_server, {load.ANY_PATH: "/"}, plan, plan.load_seconds)
     # Django's development server, single process and threaded, in the image.
     dev = ("python", "manage.py", "runserver", f"0.0.0.0:{image.port}", "--noreload")
-    with serve(web, data, "runserver", command=dev) as runserver_server:
+    with startup.serve(web, data, "runserver", command=dev) as runserver_server:
         runserver = loaded(runserver_server, paths, plan, plan.load_seconds)
     return (
         inside,
@@ -175,7 +174,7 @@ def compare_settings(variant, image_id, plan, beside):
     with volume() as data:
         for name in plan.settings:
             env = gunicorn_settings.CONFIGS[name]
-            with serve(web, data, "settings", env=env) as server:
+            with startup.serve(web, data, "settings", env=env) as server:
                 measured[name] = {
                     "env": env,
                     "load": loaded(server, endpoints(server), plan, plan.sweep_seconds),
