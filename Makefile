@@ -31,7 +31,7 @@ test: $(INSTALLED) ## Run the test suite (unit, gunicorn and browser tests).
 containers: $(INSTALLED) ## Build both images and run the container suite against each.
 	$(BIN)/pytest -m container tests/container
 
-bench: $(INSTALLED) ## Measure both images side by side; figures into test-results/.
+bench: $(INSTALLED) ## Measure both images beside the reference servers; figures into test-results/.
 	$(BIN)/python -m benchmarks
 
 report: $(INSTALLED) ## Publish test-results/ figures in reports/ and DOCKER.md.
@@ -40,7 +40,8 @@ report: $(INSTALLED) ## Publish test-results/ figures in reports/ and DOCKER.md.
 lint: $(INSTALLED) kubelint ## ruff, hadolint, compose's own check, schemas of the config files and manifests.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/hadolint docker/alpine.Dockerfile docker/distroless.Dockerfile
+	$(BIN)/hadolint docker/alpine.Dockerfile docker/distroless.Dockerfile \
+		benchmarks/references/Dockerfile
 	docker compose config --quiet
 	docker compose -f compose.yaml -f compose.dev.yaml config --quiet
 	docker compose -f compose.yaml -f compose.postgres.yaml config --quiet

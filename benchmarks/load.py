@@ -13,6 +13,9 @@ TIMEOUT = "2s"
 # One wrk thread per core of this 2-core class of machine, never more than
 # there are connections.
 THREADS = 2
+# Seconds of load before the measured runs, so that no run pays for a cold
+# server (imports on first request, connection set-up).
+WARM_UP_SECONDS = 1
 
 
 def parse(output):
@@ -52,6 +55,16 @@ def measure(url, paths, connection_levels, seconds):
         }
         for label, path in paths.items()
     }
+
+
+def warm_up(url, paths, connections):
+    measure(url, paths, (connections,), WARM_UP_SECONDS)
+
+
+def best(runs):
+    """The run with the most requests per second: a burst of load from
+    elsewhere on the machine can only slow a run down."""
+    return max(runs, key=lambda figures: figures["requests_per_s"])
 
 
 # The ceiling is one bare app, whatever the path: its figures stand under this

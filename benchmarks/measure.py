@@ -1,4 +1,5 @@
-"""One run: every measurement of every variant, in one pass on one machine."""
+"""One run: every measurement of every variant, and of the reference servers
+beside them, in one pass on one machine."""
 
 import datetime
 import re
@@ -12,16 +13,17 @@ from benchmarks import (
     load,
     machine,
     memory,
+    references,
+    side_by_side,
     sizes,
     startup,
     targets,
 )
-from containers import compose, contract, images, wait
+from containers import compose, contract, images
 from containers.container import volume
 
 # Idle memory is read after this pause, once start-up work has settled.
 SETTLE_SECONDS = 2
-WARM_UP_SECONDS = 1
 # The throughput ceiling (bare_wsgi.py), mounted read-only into the image.
 BARE_APP = Path(__file__).with_name("bare_wsgi.py")
 BARE_MOUNT = "/benchmarks"
@@ -33,6 +35,8 @@ class Plan:
     variants: tuple
     starts: int
     load_seconds: int
+    # wrk runs per path beside the references, the best one kept.
+    rounds: int
     sweep_seconds: int
     connections: tuple
     settings: tuple
@@ -44,17 +48,20 @@ FULL = Plan(
     variants=tuple(contract.variants()),
     starts=5,
     load_seconds=10,
+    rounds=2,
     sweep_seconds=5,
     connections=(4, 16),
     settings=tuple(gunicorn_settings.CONFIGS),
     cold_build=True,
 )
-# Seconds, not minutes: every code path once, on the first variant.
+# Seconds, not minutes: every code path once, on the variant the references
+# share a base with.
 QUICK = Plan(
     mode="quick",
-    variants=tuple(contract.variants())[:1],
+    variants=(references.BASE_VARIANT,),
     starts=1,
     load_seconds=1,
+    rounds=1,
     sweep_seconds=1,
     connections=(int(targets.P99_CONNECTIONS),),
     settings=tuple(gunicorn_settings.CONFIGS)[:2],
@@ -67,22 +74,9 @@ def static_path(page):
     return re.search(r'(?:src|href)="(/static/[^"]+)"', page).group(1)
 
 
-def serve(web, data, kind, options=(), env=None, command=()):
-    """A started container that has answered 200 on / (removed on exit)."""
-    container = compose.start_app(
-        web, *options, volume=data, env=env, command=command, kind=kind
-    )
-    try:
-        wait.answer(container.url + "/", startup.STARTUP_SECONDS, 200, 0.01)
-    except BaseException:
-        container.remove()
-        raise
-    return container
-
-
 def loaded(container, paths, plan, seconds):
     """Figures of a warmed-up server for every path at every level."""
-    load.measure(container.url, paths, plan.connections[-1:], WARM_UP_SECONDS)
+    load.warm_up(container.url, paths, plan.connections[-1])
     return load.measure(container.url, paths, plan.connections, seconds)
 
 
@@ -116,7 +110,7 @@ def measure_variant(variant, plan):
 
 def measure_serving(web, data, plan):
     """Ours with its shipped settings, the bare-WSGI ceiling, runserver."""
-    with serve(web, data, "ours") as ours:
+    with startup.serve(web, data, "ours") as ours:
         inside = ours.probe("inventory")
         paths = endpoints(ours)
         time.sleep(SETTLE_SECONDS)
@@ -127,11 +121,11 @@ def measure_serving(web, data, plan):
     image = contract.image(web["image"])
     mount = (f"--volume={BARE_APP}:{BARE_MOUNT}/{BARE_APP.name}:ro",)
     bare = (*image.config["Cmd"], "--pythonpath", BARE_MOUNT, "bare_wsgi:app")
-    with serve(web, data, "ceiling", mount, command=bare) as ceiling_server:
+    with startup.serve(web, data, "ceiling", mount, command=bare) as ceiling_server:
         ceiling = loaded(ceiling_server, {load.ANY_PATH: "/"}, plan, plan.load_seconds)
     # Django's development server, single process and threaded, in the image.
     dev = ("python", "manage.py", "runserver", f"0.0.0.0:{image.port}", "--noreload")
-    with serve(web, data, "runserver", command=dev) as runserver_server:
+    with startup.serve(web, data, "runserver", command=dev) as runserver_server:
         runserver = loaded(runserver_server, paths, plan, plan.load_seconds)
     return (
         inside,
@@ -147,19 +141,50 @@ def measure_serving(web, data, plan):
     )
 
 
-def compare_settings(variant, image_id, plan):
+def setups(results):
+    """Each variant measured, and each reference on the base variant's base."""
+    found = [
+        side_by_side.Setup(
+            name=variant,
+            web={**compose.service(variant), "image": result["image_id"]},
+            paths={"/": "/", "/api/time": "/api/time"},
+            base=contract.variants()[variant].final_base(),
+            keeps_data=True,
+        )
+        for variant, result in results["variants"].items()
+    ]
+    ours = results["variants"][references.BASE_VARIANT]["tag"]
+    web = compose.service(references.BASE_VARIANT)
+    found += [
+        side_by_side.Setup(
+            name=name,
+            web={**web, "image": references.build(name, ours)},
+            paths={"/": "/"},
+            base=references.base(),
+            keeps_data=False,
+        )
+        for name in references.NAMES
+    ]
+    return found
+
+
+def compare_settings(variant, image_id, plan, beside):
     web = {**compose.service(variant), "image": image_id}
     measured = {}
     with volume() as data:
         for name in plan.settings:
             env = gunicorn_settings.CONFIGS[name]
-            with serve(web, data, "settings", env=env) as server:
+            with startup.serve(web, data, "settings", env=env) as server:
                 measured[name] = {
                     "env": env,
                     "load": loaded(server, endpoints(server), plan, plan.sweep_seconds),
                     "memory_after_load": memory.snapshot(server),
                 }
-    return {"variant": variant, "configs": measured}
+    return {
+        "variant": variant,
+        "configs": measured,
+        "best": gunicorn_settings.best(measured, beside),
+    }
 
 
 def measure(plan):
@@ -178,9 +203,13 @@ def measure(plan):
         "build_context_mb": sizes.build_context_mb(),
         "variants": {v: measure_variant(v, plan) for v in plan.variants},
     }
+    results["side_by_side"] = side_by_side.measure(setups(results), plan)
     first = plan.variants[0]
     results["gunicorn_settings"] = compare_settings(
-        first, results["variants"][first]["image_id"], plan
+        first,
+        results["variants"][first]["image_id"],
+        plan,
+        results["side_by_side"]["setups"],
     )
     results["targets"] = targets.check(results)
     results["duration_s"] = (datetime.datetime.now(datetime.UTC) - started).seconds

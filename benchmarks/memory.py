@@ -5,15 +5,20 @@ from containers.docker import run
 from containers.processes import processes
 
 
-def snapshot(container):
+def container_mb(container):
+    """The container's memory use as `docker stats` reports it."""
     usage = run(
         *("docker", "stats", "--no-stream", "--format", "{{.MemUsage}}"),
         container.name,
     ).stdout
+    return parse_size(usage.split("/")[0]) / 1e6
+
+
+def snapshot(container):
     found = processes(container)
     workers = [p for p in found if p["role"] == "worker"]
     return {
-        "container_mb": parse_size(usage.split("/")[0]) / 1e6,
+        "container_mb": container_mb(container),
         "processes": found,
         "worker_pss_mb": [p["pss_kb"] / 1e3 for p in workers],
         "worker_rss_mb": [p["rss_kb"] / 1e3 for p in workers],

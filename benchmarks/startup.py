@@ -1,5 +1,5 @@
-"""Cold start: `docker run` to the first 200 on /, and to `healthy`, against the
-floor of the same base image starting a Python that does nothing."""
+"""Starting a container: `docker run` to the first 200 on /, and to `healthy`,
+against the floor of the same base image starting a Python that does nothing."""
 
 import time
 
@@ -8,6 +8,28 @@ from containers import compose, wait
 from containers.container import Container
 
 STARTUP_SECONDS = 120
+
+
+def serve(web, data, kind, options=(), env=None, command=()):
+    """A started container that has answered 200 on / (removed on exit)."""
+    container = compose.start_app(
+        web, *options, volume=data, env=env, command=command, kind=kind
+    )
+    try:
+        wait.answer(container.url + "/", STARTUP_SECONDS, 200, 0.01)
+    except BaseException:
+        container.remove()
+        raise
+    return container
+
+
+def first_200(web, volume):
+    """Seconds from `docker run` to the first 200 on /, with `volume` (or
+    none) on the data path; the container is removed after."""
+    since = time.monotonic()
+    with compose.start_app(web, volume=volume, kind="start") as app:
+        wait.answer(app.url + "/", STARTUP_SECONDS, 200, 0.01, since)
+        return time.monotonic() - since
 
 
 def cold_starts(web, volume, count):

@@ -1,6 +1,6 @@
 """DOCKER.md's `images` and `benchmarks` sections, from a benchmark run's JSON."""
 
-from benchmarks import gunicorn_settings
+from benchmarks import gunicorn_settings, targets
 from reports.markdown import table
 
 ENDPOINTS = ("/", "/api/time", "static")
@@ -84,6 +84,92 @@ def header(results):
         f"with {p['wrk_threads']} threads, {p['load_seconds']} s per run after a "
         f"warm-up; starts: median (min to max) of {p['starts']}. "
         f"Build context: {results['build_context_mb'] * 1e3:.0f} kB.\n"
+    )
+
+
+def load_cell(setup, label):
+    """req/s and p99 of a path, or dashes where the server has no such path."""
+    if label not in setup["load"]:
+        return ["—", "—"]
+    f = setup["load"][label]
+    failures = f["errors"] + f["non_2xx"]
+    failed = f" ({failures} failed)" if failures else ""
+    return [f"{f['requests_per_s']:.0f}{failed}", f"{f['p99_ms']:.1f} ms"]
+
+
+def side_by_side_table(results):
+    setups = results["side_by_side"]["setups"]
+    rows = [
+        [
+            name if name in results["variants"] else f"{name} (reference)",
+            *load_cell(setup, "/"),
+            *load_cell(setup, "/api/time"),
+            seconds(setup["first_start_s"]["min"]),
+            seconds(setup["restart_s"]["min"]),
+            mb(setup["memory_mb"]),
+            mb(setup["added_mb"]),
+        ]
+        for name, setup in setups.items()
+    ]
+    return table(
+        [
+            "Server",
+            "`/` req/s",
+            "`/` p99",
+            "`/api/time` req/s",
+            "`/api/time` p99",
+            "First start (empty volume)",
+            "Restart (same volume)",
+            "Memory after load",
+            "Added above base",
+        ],
+        rows,
+    )
+
+
+def ratios_table(results):
+    rows = [
+        [
+            name,
+            f"{r['page_times_flask']:.2f}x",
+            f"{r['page_p99_over_flask_ms']:+.1f} ms",
+            f"{r['api_times_uvicorn_page']:.2f}x",
+            f"{r['first_start_over_flask_s']:+.2f} s",
+            f"{r['restart_over_flask_s']:+.2f} s",
+            f"{r['memory_times_uvicorn']:.2f}x",
+        ]
+        for name, r in results["side_by_side"]["ratios"].items()
+    ]
+    return table(
+        [
+            "Image",
+            f"`/` req/s ÷ Flask's (≥ {targets.PAGE_TIMES_FLASK}x)",
+            "`/` p99 over Flask's (≤ 0)",
+            f"`/api/time` req/s ÷ uvicorn's `/` (≥ {targets.API_TIMES_UVICORN_PAGE}x)",
+            f"First start over Flask's (≤ {targets.FIRST_START_OVER_FLASK_S} s)",
+            f"Restart over Flask's first start (≤ {targets.RESTART_OVER_FLASK_S} s)",
+            f"Memory ÷ uvicorn's (≤ {targets.MEMORY_TIMES_UVICORN}x)",
+        ],
+        rows,
+    )
+
+
+def side_by_side_section(results):
+    p = results["side_by_side"]["plan"]
+    return (
+        "Beside the reference servers (`benchmarks/references/`: Flask's built-in "
+        "server, and FastAPI under uvicorn; the same page on the Alpine image's "
+        "base, its visit count in memory, no database). All are started as "
+        "compose starts the app and loaded through their published port, with "
+        f"wrk, {p['wrk_threads']} threads and {p['connections']} connections, "
+        f"best of {p['rounds']} runs of {p['load_seconds']} s; starts are "
+        f"`docker run` to the first 200 on `/`, best of {p['starts']}. Each "
+        "step goes round every server before the next, so that load from "
+        "elsewhere falls on all alike. A reference keeps no data: its restart "
+        "is another first start.\n\n"
+        + side_by_side_table(results)
+        + "\n\nOurs against the references, with the targets:\n\n"
+        + ratios_table(results)
     )
 
 
@@ -183,7 +269,7 @@ def load_table(results):
 
 def settings_table(results):
     sweep = results["gunicorn_settings"]
-    best = gunicorn_settings.best(sweep["configs"])
+    best = sweep["best"]
     rows = []
     for name, measured in sweep["configs"].items():
         load = measured["load"]
@@ -221,7 +307,8 @@ def settings_table(results):
         f"{results['plan']['sweep_seconds']} s per run; cells are req/s / p99 ms; "
         "score: geometric mean of req/s. In bold, the fastest with a worker "
         "class that can face clients directly (not sync), those meeting the "
-        "targets for failures, p99 and memory first.\n\n" + table(header, rows)
+        "targets for failures, the page's p99 and memory (against the "
+        "references above) first.\n\n" + table(header, rows)
     )
 
 
@@ -231,7 +318,7 @@ def targets_table(results):
             c["variant"],
             c["target"],
             f"{c['measured']:.2f}",
-            f"{c['limit']:g}",
+            f"{c['limit']:.2f}",
             "met" if c["met"] else "**missed**",
         ]
         for c in results["targets"]
@@ -243,6 +330,7 @@ def benchmarks_section(results):
     return "\n\n".join(
         [
             header(results),
+            side_by_side_section(results),
             size_and_start_table(results),
             "Throughput and latency (wrk):\n\n" + load_table(results),
             settings_table(results),

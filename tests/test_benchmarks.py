@@ -3,11 +3,28 @@
 Nothing here starts a container; `python -m benchmarks --quick` runs the rest.
 """
 
+import json
+import re
+import shlex
+from pathlib import Path
+
 import pytest
 
-from benchmarks import build, gunicorn_settings, load, measure
+from benchmarks import (
+    build,
+    gunicorn_settings,
+    load,
+    markup,
+    measure,
+    side_by_side,
+    targets,
+)
+from benchmarks.references import FLASK, UVICORN
 from benchmarks.stats import parse_size, ratio, summary
+from reports import benchmarks as report
 from reports.markdown import replace_section
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8000/api/time
   2 threads and 16 connections
@@ -104,6 +121,14 @@ def test_it_lists_the_steps_buildkit_took_from_its_cache():
     assert not any("apps/" in step for step in steps)
 
 
+def beside(flask_p99=30.0, uvicorn_mb=60.0):
+    """side_by_side's setups, the references alone."""
+    return {
+        FLASK: {"load": {"/": figures(1000, p99=flask_p99)}, "memory_mb": 24.0},
+        UVICORN: {"load": {"/": figures(1800)}, "memory_mb": uvicorn_mb},
+    }
+
+
 def test_it_picks_the_fastest_setting_that_faces_clients_safely():
     def measured(env, rps, memory_mb=80.0):
         return {
@@ -118,11 +143,182 @@ def test_it_picks_the_fastest_setting_that_faces_clients_safely():
         "gthread": measured({}, 2000),
         "slower gthread": measured({"GUNICORN_CMD_ARGS": "--threads 8"}, 1500),
     }
-    assert gunicorn_settings.best(settings) == "gthread"
+    assert gunicorn_settings.best(settings, beside()) == "gthread"
+    # 200 MB is within 1.5 times a reference that uses 140 MB.
+    assert gunicorn_settings.best(settings, beside(uvicorn_mb=140)) == "too big"
     del settings["gthread"], settings["slower gthread"]
-    assert gunicorn_settings.best(settings) == "too big"
+    assert gunicorn_settings.best(settings, beside()) == "too big"
+
+
+def test_it_holds_a_setting_to_the_page_p99_of_flask():
+    measured = {
+        "env": {},
+        "load": {"/": {"16": figures(2000, p99=31.0)}},
+        "memory_after_load": {"container_mb": 50.0},
+    }
+    assert not gunicorn_settings.meets_targets(measured, beside(flask_p99=30.0))
+    assert gunicorn_settings.meets_targets(measured, beside(flask_p99=31.0))
 
 
 def test_it_takes_the_static_file_from_the_page():
     page = '<link rel="icon" href="/static/clock/favicon.1a2b3c.svg" type="x">'
     assert measure.static_path(page) == "/static/clock/favicon.1a2b3c.svg"
+
+
+def test_it_keeps_the_fastest_of_several_wrk_runs():
+    runs = [figures(900, p99=40.0), figures(1100, p99=35.0), figures(1000)]
+    assert load.best(runs) == runs[1]
+
+
+OUR_PAGE = """<link rel="stylesheet" href="/static/clock/clock.0123456789ab.css">
+<time class="clock" id="clock" datetime="2026-11-28T16:00:01+03:00">16:00:01</time>
+<p class="visits">Visits: <strong id="visits">42</strong></p>
+"""
+REFERENCE_PAGE = """<link rel="stylesheet" href="/static/clock/clock.css">
+<time class="clock" id="clock" datetime="2026-11-28T16:00:02.5+03:00">16:00:02</time>
+<p class="visits">Visits: <strong id="visits">1</strong></p>
+"""
+
+
+def test_it_takes_pages_that_differ_by_hash_instant_and_count_as_the_same():
+    markup.check({"alpine": OUR_PAGE, FLASK: REFERENCE_PAGE})
+
+
+def test_it_refuses_a_page_with_other_markup_and_shows_the_difference():
+    other = REFERENCE_PAGE.replace('class="visits"', 'class="count"')
+    with pytest.raises(markup.PagesDiffer, match=r'(?s)flask.*-<p class="visits">'):
+        markup.check({"alpine": OUR_PAGE, FLASK: other})
+
+
+def setup_figures(page_rps, page_p99, first, restart, memory_mb, api_rps=None):
+    paths = {"/": figures(page_rps, p99=page_p99)}
+    if api_rps is not None:
+        paths["/api/time"] = figures(api_rps)
+    return {
+        "load": paths,
+        "first_start_s": summary([first + 0.2, first]),
+        "restart_s": summary([restart, restart + 0.1]),
+        "memory_mb": memory_mb,
+        "added_mb": 30.0,
+    }
+
+
+SETUPS = {
+    "alpine": setup_figures(1600, 20.0, 0.70, 0.50, 50.0, api_rps=1900),
+    FLASK: setup_figures(1000, 27.0, 0.44, 0.45, 24.0),
+    UVICORN: setup_figures(1800, 16.0, 1.31, 1.30, 37.0),
+}
+
+
+def test_it_sets_our_image_against_the_references_by_their_best_starts():
+    ratios = side_by_side.ratios(SETUPS, "alpine")
+    assert ratios["page_times_flask"] == 1.6
+    assert ratios["page_p99_over_flask_ms"] == -7.0
+    assert ratios["api_times_uvicorn_page"] == 1900 / 1800
+    assert ratios["first_start_over_flask_s"] == pytest.approx(0.26)
+    assert ratios["restart_over_flask_s"] == pytest.approx(0.06)
+    assert ratios["memory_times_uvicorn"] == 50 / 37
+
+
+def variant_result(static_p99=10.0, static_share=0.7):
+    return {
+        "size": {"added_mb": 32.0},
+        "load": {
+            "ours": {"static": {"16": figures(3000, p99=static_p99)}},
+            "ceiling_ratio": {"static": {"16": static_share}},
+        },
+    }
+
+
+def run_results(setups):
+    return {
+        "variants": {"alpine": variant_result()},
+        "side_by_side": {
+            "setups": setups,
+            "ratios": {"alpine": side_by_side.ratios(setups, "alpine")},
+        },
+    }
+
+
+def missed(results):
+    return [c["target"] for c in targets.check(results) if not c["met"]]
+
+
+def test_it_meets_every_target_when_ours_beats_the_references():
+    assert missed(run_results(SETUPS)) == []
+
+
+def test_it_misses_the_targets_ours_falls_short_of():
+    slower = {
+        **SETUPS,
+        "alpine": setup_figures(1400, 28.0, 0.80, 0.60, 50.0, api_rps=1900),
+    }
+    assert missed(run_results(slower)) == [
+        "`/` req/s, times Flask's",
+        "`/` p99 ms over Flask's",
+        "s to first 200, restart over Flask's first start",
+        "s to first 200, first start over Flask's",
+    ]
+
+
+def test_it_counts_failures_beside_the_references_as_errors():
+    failing = {**SETUPS, "alpine": {**SETUPS["alpine"]}}
+    failing["alpine"]["load"] = {
+        **SETUPS["alpine"]["load"],
+        "/api/time": figures(1900, failed=3),
+    }
+    assert missed(run_results(failing)) == ["errors and non-2xx under load"]
+
+
+def test_it_shows_every_server_side_by_side_with_the_ratios():
+    results = run_results(SETUPS)
+    results["side_by_side"]["plan"] = {
+        "rounds": 2,
+        "starts": 5,
+        "load_seconds": 10,
+        "connections": 16,
+        "wrk_threads": 2,
+    }
+    section = report.side_by_side_section(results)
+    figures_table, ratios_table = section.split("\n\nOurs against the references")
+    assert "best of 2 runs of 10 s" in figures_table
+    assert "| alpine | 1600 | 20.0 ms | 1900 | " in figures_table
+    assert (
+        "| flask (reference) | 1000 | 27.0 ms | — | — | 0.44 s | 0.45 s | 24.0 MB |"
+        in figures_table
+    )
+    assert "| uvicorn (reference) | 1800 |" in figures_table
+    assert "| alpine | 1.60x | -7.0 ms | 1.06x | +0.26 s | +0.06 s | 1.35x |" in (
+        ratios_table
+    )
+
+
+def renovate_pip_compile_patterns():
+    config = json.loads((ROOT / "renovate.json").read_text(encoding="utf-8"))
+    return [
+        re.compile(pattern.strip("/"))
+        for pattern in config["pip-compile"]["managerFilePatterns"]
+    ]
+
+
+REFERENCE_PINS = sorted(ROOT.glob("benchmarks/references/*/requirements.txt"))
+
+
+def test_it_finds_the_pins_of_both_references():
+    assert [pins.parent.name for pins in REFERENCE_PINS] == [FLASK, UVICORN]
+
+
+@pytest.mark.parametrize("pins", REFERENCE_PINS, ids=lambda pins: pins.parent.name)
+def test_it_lets_renovate_refresh_the_pins_of_a_reference(pins):
+    """Renovate matches the file, and replays the command in its header from
+    the file's folder, with only `--option=value` forms."""
+    name = pins.relative_to(ROOT).as_posix()
+    assert any(pattern.search(name) for pattern in renovate_pip_compile_patterns())
+    header = pins.read_text(encoding="utf-8").splitlines()[1]
+    command = shlex.split(header.removeprefix("#"))
+    assert command[:3] == ["uv", "pip", "compile"]
+    options = [word for word in command[3:] if word.startswith("-")]
+    sources = [word for word in command[3:] if not word.startswith("-")]
+    assert [option for option in options if not option.startswith("--")] == []
+    assert f"--output-file={pins.name}" in options
+    assert [source for source in sources if not (pins.parent / source).is_file()] == []
