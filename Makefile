@@ -45,8 +45,10 @@ lint: $(INSTALLED) kubelint ## ruff, hadolint, compose's own check, schemas of t
 	docker compose config --quiet
 	docker compose -f compose.yaml -f compose.dev.yaml config --quiet
 	docker compose -f compose.yaml -f compose.postgres.yaml config --quiet
+	docker stack config --compose-file deploy/swarm/stack.yaml > /dev/null
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec \
-		compose.yaml compose.dev.yaml compose.postgres.yaml docker/variants.yaml
+		compose.yaml compose.dev.yaml compose.postgres.yaml docker/variants.yaml \
+		deploy/swarm/stack.yaml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema custom.github-workflows-require-timeout \
 		.github/workflows/*.yml

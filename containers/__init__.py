@@ -7,6 +7,7 @@ both start containers through this package and nothing else:
                (docker/variants.yaml) and what an image says of itself
     images     building a variant, the build context, an image's files
     compose    compose.yaml's resolved service, its hardening, a whole stack
+    swarm      deploy/swarm/stack.yaml on a single-node swarm: tasks, updates
     container  one `docker run` container: exec, probes, state, removal
     processes  gunicorn's master and workers inside a container
     wait       the one loop that waits for something to answer

@@ -7,13 +7,12 @@ command and its output.
 """
 
 import json
-import os
 import secrets
-import subprocess
-import time
-from pathlib import Path
+from functools import partial
 
-ROOT = Path(__file__).resolve().parent.parent
+from containers import ROOT, wait
+from containers.docker import clean_environment, run
+
 STACK_FILE = ROOT / "deploy" / "swarm" / "stack.yaml"
 # Every secret the stack file names: the variable holding the secret's name.
 SECRETS = {
@@ -21,42 +20,13 @@ SECRETS = {
     "database_password": "DATABASE_PASSWORD_SECRET",
 }
 WAIT_SECONDS = 240
-
-
-def docker(*args, input=None, timeout=300, check=True, env=None):
-    """A docker command's result; on failure, an error that shows its output."""
-    # The docker client found on PATH, as an operator would run it.
-    result = subprocess.run(  # noqa: S603
-        ["docker", *args],  # noqa: S607
-        input=input,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-    )
-    if check and result.returncode != 0:
-        raise RuntimeError(
-            f"docker {' '.join(args)} exited {result.returncode}:\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
-    return result
-
-
-def wait_for(condition, timeout, what):
-    """condition()'s first true value, polled; an error naming `what` after
-    `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what}: not within {timeout} s")
-        time.sleep(0.5)
-    return value
+# Each look at the tasks is a few docker commands: no faster than this.
+POLL_SECONDS = 0.5
 
 
 def active():
-    state = docker("info", "--format", "{{.Swarm.LocalNodeState}}").stdout.strip()
-    return state == "active"
+    info = run("docker", "info", "--format", "{{.Swarm.LocalNodeState}}")
+    return info.stdout.strip() == "active"
 
 
 def init():
@@ -64,20 +34,21 @@ def init():
     (and so should leave it), False if one was active already."""
     if active():
         return False
-    docker("swarm", "init", "--advertise-addr", "127.0.0.1")
+    run("docker", "swarm", "init", "--advertise-addr", "127.0.0.1")
     return True
 
 
 def leave():
-    docker("swarm", "leave", "--force")
+    run("docker", "swarm", "leave", "--force")
 
 
 class Stack:
     """deploy/swarm/stack.yaml deployed as `name`, with secrets of its own.
 
     `variables` are the stack file's variables (APP_IMAGE, HTTP_PORT, ...);
-    the rest of the environment passes through, so base images from a mirror
-    (NGINX_IMAGE, POSTGRES_IMAGE) apply as for any deploy.
+    the rest of the environment passes through but the app's own variables,
+    so base images from a mirror (NGINX_IMAGE, POSTGRES_IMAGE) apply as for
+    any deploy, and a developer's DJANGO_* settings do not.
     """
 
     def __init__(self, name, variables):
@@ -92,28 +63,22 @@ class Stack:
         """nginx's published port, on this node's loopback address."""
         return f"http://127.0.0.1:{self.variables['HTTP_PORT']}"
 
-    def environment(self):
-        return {**os.environ, **self.variables}
-
     def create_secrets(self):
         """Random values, piped to the engine: never written to a file."""
         for variable in SECRETS.values():
-            docker(
-                "secret",
-                "create",
-                self.variables[variable],
-                "-",
-                input=secrets.token_urlsafe(48),
+            name = self.variables[variable]
+            run(
+                "docker", "secret", "create", name, "-", input=secrets.token_urlsafe(48)
             )
 
     def deploy(self, **changes):
         """Deploy, or redeploy with some variables changed (an update). Images
         are the engine's own: no registry is asked for their digests."""
         self.variables.update(changes)
-        docker(
-            *("stack", "deploy", "--resolve-image", "never", "--prune"),
+        run(
+            *("docker", "stack", "deploy", "--resolve-image", "never", "--prune"),
             *("--compose-file", str(STACK_FILE), self.name),
-            env=self.environment(),
+            env=clean_environment(**self.variables),
         )
 
     def service(self, service):
@@ -121,25 +86,18 @@ class Stack:
 
     def tasks(self, service):
         """The service's tasks meant to run, as the engine reports them."""
-        ids = docker(
-            "service",
-            "ps",
-            "--quiet",
-            "--no-trunc",
-            "--filter",
-            "desired-state=running",
-            self.service(service),
-        ).stdout.split()
-        if not ids:
-            return []
-        return json.loads(docker("inspect", *ids).stdout)
+        return self._tasks(service, "--filter", "desired-state=running")
 
     def all_tasks(self, service):
         """Every task the service has had, stopped ones included."""
-        ids = docker(
-            "service", "ps", "--quiet", "--no-trunc", self.service(service)
+        return self._tasks(service)
+
+    def _tasks(self, service, *filters):
+        ids = run(
+            *("docker", "service", "ps", "--quiet", "--no-trunc", *filters),
+            self.service(service),
         ).stdout.split()
-        return json.loads(docker("inspect", *ids).stdout) if ids else []
+        return json.loads(run("docker", "inspect", *ids).stdout) if ids else []
 
     def containers(self, service):
         """Container ids of the service's running tasks."""
@@ -160,24 +118,21 @@ class Stack:
             for task in sorted(self.all_tasks(service), key=lambda t: t["CreatedAt"]):
                 newest[task.get("Slot", task.get("NodeID"))] = task["Status"]["State"]
             if "rejected" in newest.values():
-                raise RuntimeError(f"{service} rejected:\n{self.history(service)}")
-            tasks = self.tasks(service)
-            states = [task["Status"]["State"] for task in tasks]
-            return len(tasks) == count and states == ["running"] * count
+                raise AssertionError(f"{service} rejected")
+            states = [task["Status"]["State"] for task in self.tasks(service)]
+            return states == ["running"] * count
 
+        what = f"{count} running tasks of {service}"
         try:
-            wait_for(settled, timeout, f"{count} running tasks of {service}")
-        except TimeoutError as error:
-            raise TimeoutError(f"{error}\n{self.history(service)}") from None
+            wait.until(settled, timeout, what, interval=POLL_SECONDS)
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{self.history(service)}") from None
         return self.containers(service)
 
     def history(self, service):
         """`docker service ps`: every task the service has had, and its error."""
-        return docker(
-            "service",
-            "ps",
-            "--no-trunc",
-            "--format",
+        return run(
+            *("docker", "service", "ps", "--no-trunc", "--format"),
             "{{.Name}} {{.Image}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
             self.service(service),
         ).stdout
@@ -191,47 +146,47 @@ class Stack:
 
         def finished():
             status = self.inspect(service).get("UpdateStatus") or {}
-            state = status.get("State", "")
             if status.get("StartedAt") == previous:
-                return ""  # this update has not begun yet
-            return state if state in {"completed", "rollback_completed"} else ""
+                return None  # this update has not begun yet
+            state = status.get("State")
+            return state if state in {"completed", "rollback_completed"} else None
 
-        return wait_for(finished, timeout, f"the update of {service}")
+        what = f"the update of {service}"
+        return wait.until(finished, timeout, what, interval=POLL_SECONDS)
 
     def inspect(self, service):
-        return json.loads(docker("service", "inspect", self.service(service)).stdout)[0]
+        found = run("docker", "service", "inspect", self.service(service)).stdout
+        return json.loads(found)[0]
 
     def update(self, service, *options):
         """`docker service update`, waiting until the update has converged."""
-        docker(
-            "service",
-            "update",
-            "--quiet",
-            "--detach=false",
-            *options,
+        run(
+            *("docker", "service", "update", "--quiet", "--detach=false", *options),
             self.service(service),
             timeout=WAIT_SECONDS,
         )
 
     def logs(self, service):
-        return docker("service", "logs", "--raw", self.service(service)).stdout
+        return run("docker", "service", "logs", "--raw", self.service(service)).stdout
 
     def remove(self):
         """The stack, its volumes and its secrets, waiting for each to go."""
         label = f"label=com.docker.stack.namespace={self.name}"
-        docker("stack", "rm", self.name, check=False)
-        wait_for(
-            lambda: not docker("ps", "--all", "--quiet", "--filter", label).stdout,
-            WAIT_SECONDS,
-            f"the containers of {self.name} to go",
-        )
-        wait_for(
-            lambda: not docker("network", "ls", "--quiet", "--filter", label).stdout,
-            WAIT_SECONDS,
-            f"the networks of {self.name} to go",
-        )
-        volumes = docker("volume", "ls", "--quiet", "--filter", label).stdout.split()
-        if volumes:
-            docker("volume", "rm", *volumes)
+
+        def gone(*listing):
+            return not run("docker", *listing, "--quiet", "--filter", label).stdout
+
+        run("docker", "stack", "rm", self.name, check=False)
+        for kind, listing in (
+            ("containers", ("ps", "--all")),
+            ("networks", ("network", "ls")),
+        ):
+            what = f"the {kind} of {self.name} to go"
+            wait.until(
+                partial(gone, *listing), WAIT_SECONDS, what, interval=POLL_SECONDS
+            )
+        volumes = run("docker", "volume", "ls", "--quiet", "--filter", label).stdout
+        if volumes := volumes.split():
+            run("docker", "volume", "rm", *volumes)
         names = [self.variables[variable] for variable in SECRETS.values()]
-        docker("secret", "rm", *names, check=False)
+        run("docker", "secret", "rm", *names, check=False)

@@ -12,6 +12,15 @@ LABELS = {
     "hostile_answered_as_expected": "Answered as expected",
     "data_lost": "Visits lost",
 }
+# What a swarm figure adds to "n of m answered 200", in this order.
+SWARM_DETAILS = {
+    "update": "update {}",
+    "update_seconds": "in {} s",
+    "replaced_within_seconds": "replaced within {} s",
+    "outage_seconds": "database away {} s",
+    "slow_connections": "beside {} slow connections",
+    "served_within_seconds": "each within {} s",
+}
 
 
 def merge(report, run):
@@ -50,6 +59,17 @@ def rows_of(report, topic):
     return [(name, [record.get(name) for record in records]) for name in names]
 
 
+def swarm_outcome(entry):
+    """One swarm figure in a few words: what was answered, and what happened."""
+    words = [f"{entry['ok']} of {entry['requests']} answered 200"]
+    words += [
+        phrase.format(entry[key])
+        for key, phrase in SWARM_DETAILS.items()
+        if key in entry
+    ]
+    return ", ".join(words)
+
+
 def section(report):
     variants = sorted(report["variants"])
     sums = [totals(report["variants"][v]) for v in variants]
@@ -75,4 +95,17 @@ def section(report):
             for n, es in hostile
         ]
         parts.append(table(["Hostile input", "Expected", *variants], rows))
+    # The swarm suite runs one image: a column for each that ran it.
+    swarm = {
+        v: report["variants"][v]["swarm"]
+        for v in variants
+        if "swarm" in report["variants"][v]
+    }
+    if swarm:
+        names = sorted({name for figures in swarm.values() for name in figures})
+        rows = [
+            [n, *(swarm_outcome(f[n]) if n in f else "" for f in swarm.values())]
+            for n in names
+        ]
+        parts.append(table(["Swarm stack, replicas behind nginx", *swarm], rows))
     return "\n\n".join(parts).replace("\n\n\n", "\n\n")

@@ -17,10 +17,12 @@ REQUEST_TIMEOUT = 10
 
 @dataclass
 class Tally:
-    """What the clients saw: answers by status, failures by exception."""
+    """What the clients saw: answers by status, failures by exception, and
+    when each request not answered 200 was sent (a monotonic time)."""
 
     statuses: Counter = field(default_factory=Counter)
     failures: Counter = field(default_factory=Counter)
+    missed_at: list = field(default_factory=list)
 
     @property
     def sent(self):
@@ -65,17 +67,21 @@ class Load:
     def _client(self):
         deadline = time.monotonic() + self.seconds
         while time.monotonic() < deadline and not self._stop.is_set():
+            sent = time.monotonic()
             try:
                 status = request(self.url + self.path, timeout=REQUEST_TIMEOUT).status
             # A connection cut mid-answer (a killed worker) is an HTTPException.
             except (OSError, http.client.HTTPException) as error:
                 with self._lock:
                     self.tally.failures[type(error).__name__] += 1
+                    self.tally.missed_at.append(sent)
                 # A stopped or restarting server refuses at once: no busy loop.
                 time.sleep(0.05)
             else:
                 with self._lock:
                     self.tally.statuses[status] += 1
+                    if status != 200:
+                        self.tally.missed_at.append(sent)
 
     def start(self):
         for thread in self._threads:

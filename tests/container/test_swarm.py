@@ -7,113 +7,25 @@ removes them all. One image is enough: the stack runs either the same way,
 and the images' own suites cover both.
 """
 
-import json
-import os
-import threading
+import http.client
 import time
-import uuid
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import pytest
 
-from containers import swarm
-from tests.container.load import (
-    REQUEST_TIMEOUT,
-    Tricklers,
-    container_python,
-    gunicorn_processes,
-)
-from tests.container.stack import request, run, variants
-from tests.serving import free_port
+from containers import compose, contract, swarm, wait
+from containers.container import Container
+from containers.docker import new_name, run
+from containers.http import free_port, request
+from containers.processes import gunicorn
+from tests.container.load import Load, Tricklers
 
 REPLICAS = 3
-VARIANT = variants()[0]
+VARIANT = next(iter(contract.variants()))
 # How long a visitor may wait for the page while slow clients hold connections.
 SERVED_WITHIN_SECONDS = 1
-
-
-@dataclass
-class Visit:
-    start: float
-    end: float
-    outcome: int | str  # the status, or the exception's name
-
-
-@dataclass
-class Visitors:
-    """`clients` threads asking for `/` back to back, each on a new connection:
-    `per_client` times each, or until stop() (at most `seconds`)."""
-
-    url: str
-    clients: int
-    per_client: int = 10**9
-    seconds: float = 60
-    visits: list = field(default_factory=list)
-
-    def __post_init__(self):
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._threads = [
-            threading.Thread(target=self._client, daemon=True)
-            for _ in range(self.clients)
-        ]
-
-    def _client(self):
-        deadline = time.monotonic() + self.seconds
-        for _ in range(self.per_client):
-            if self._stop.is_set() or time.monotonic() > deadline:
-                return
-            start = time.monotonic()
-            try:
-                outcome = request(self.url + "/", timeout=REQUEST_TIMEOUT).status
-            except OSError as error:
-                outcome = type(error).__name__
-                time.sleep(0.05)
-            with self._lock:
-                self.visits.append(Visit(start, time.monotonic(), outcome))
-
-    def start(self):
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        return self.join()
-
-    def join(self):
-        for thread in self._threads:
-            thread.join(self.seconds + REQUEST_TIMEOUT + 5)
-        assert not any(thread.is_alive() for thread in self._threads)
-        return self
-
-    def run(self):
-        return self.start().join()
-
-    @property
-    def outcomes(self):
-        return Counter(visit.outcome for visit in self.visits)
-
-    @property
-    def ok(self):
-        return self.outcomes[200]
-
-    @property
-    def failed(self):
-        return [visit for visit in self.visits if visit.outcome != 200]
-
-    def summary(self):
-        statuses = [v.outcome for v in self.visits if isinstance(v.outcome, int)]
-        return {
-            "clients": self.clients,
-            "requests": len(self.visits),
-            "ok": self.ok,
-            "server_errors": sum(status >= 500 for status in statuses),
-            "connection_failures": len(self.visits) - len(statuses),
-            "outcomes": {str(k): n for k, n in sorted(self.outcomes.items(), key=str)},
-        }
+# The longest a load around an update or a fault may run, if nothing stops it.
+LOAD_AT_MOST = 180
 
 
 @pytest.fixture(scope="module")
@@ -124,39 +36,32 @@ def single_node_swarm(engine):
         swarm.leave()
 
 
-def build(app_image, version):
+def build(repository, version):
     """The variant's image, built by compose as `make run` builds it."""
     run(
-        *("docker", "compose", "--project-name", f"{app_image}-build"),
-        *("build", "web"),
-        env={
-            **os.environ,
-            "APP_IMAGE": app_image,
-            "APP_VARIANT": VARIANT,
-            "APP_VERSION": version,
-            "COMPOSE_BAKE": "false",
-        },
+        *("docker", "compose", "build", "web"),
+        env=compose.environment(VARIANT, APP_IMAGE=repository, APP_VERSION=version),
         timeout=900,
     )
-    return f"{app_image}:{VARIANT}"
+    return f"{repository}:{VARIANT}"
 
 
 @pytest.fixture(scope="module")
 def app_image(engine):
-    """APP_IMAGE as compose.yaml names it (each engineer's own, in a shared
-    engine), built now. The rolling update's image, `<APP_IMAGE>-rolled`, is
-    removed at the end, once no task uses it."""
-    name = os.environ.get("APP_IMAGE", "moscow-clock")
-    build(name, "dev")
-    yield name
-    run("docker", "rmi", f"{name}-rolled:{VARIANT}", check=False)
+    """The repository compose.yaml names the images in (APP_IMAGE), built now.
+    The rolling update's image, `<APP_IMAGE>-rolled`, is removed at the end,
+    once no task uses it."""
+    repository = compose.service(VARIANT)["image"].rpartition(":")[0]
+    build(repository, "dev")
+    yield repository
+    run("docker", "rmi", f"{repository}-rolled:{VARIANT}", check=False)
 
 
 @pytest.fixture(scope="module")
 def stack(single_node_swarm, app_image):
     """The stack, deployed on an empty database: every replica starts at once."""
     deployed = swarm.Stack(
-        f"clockswarm-{uuid.uuid4().hex[:8]}",
+        new_name("swarm"),
         {
             "APP_IMAGE": app_image,
             "APP_VARIANT": VARIANT,
@@ -170,22 +75,16 @@ def stack(single_node_swarm, app_image):
         deployed.wait_running("db", 1)
         deployed.wait_running("web", REPLICAS)
         deployed.wait_running("proxy", 1)
-        wait_ready(deployed.url)
+        wait.answer(deployed.url + "/readyz", swarm.WAIT_SECONDS, 200)
         yield deployed
     finally:
         deployed.remove()
 
 
-def wait_ready(url, timeout=swarm.WAIT_SECONDS):
-    return swarm.wait_for(
-        lambda: readyz(url) == 200, timeout, f"{url}/readyz answering 200"
-    )
-
-
 def readyz(url):
     try:
         return request(url + "/readyz", timeout=2).status
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return None
 
 
@@ -196,17 +95,16 @@ def visits(stack):
 def psql(stack, query):
     """Rows of a query, run by psql inside the database's container."""
     (container,) = stack.containers("db")
-    result = run(
-        *("docker", "exec", container, "psql", "--username=clock", "--dbname=clock"),
-        *("--no-align", "--tuples-only", "--field-separator=|", "--command", query),
+    result = Container(container).exec(
+        *("psql", "--username=clock", "--dbname=clock", "--no-align"),
+        *("--tuples-only", "--field-separator=|", "--command", query),
     )
     return [line.split("|") for line in result.stdout.splitlines() if line]
 
 
 def served_by(container):
     """Page views a task's gunicorn logged (its access log is its stdout)."""
-    log = run("docker", "logs", container).stdout
-    return log.count('"GET / HTTP/1.1" 200')
+    return Container(container).logs().count('"GET / HTTP/1.1" 200')
 
 
 def proxy_errors(stack):
@@ -217,12 +115,11 @@ def proxy_errors(stack):
 
 def threads_per_replica(container):
     """Requests one replica works on at once: its workers times their threads."""
-    python = container_python(container)
-    _, workers = gunicorn_processes(python)
-    threads = python(
-        "import runpy; print(runpy.run_path('/app/docker/gunicorn.conf.py')['threads'])"
-    ).stdout
-    return len(workers) * int(threads)
+    replica = Container(container)
+    _, workers = gunicorn(replica)
+    config = "runpy.run_path('/app/docker/gunicorn.conf.py')"
+    threads = replica.exec("python", "-c", f"import runpy; print({config}['threads'])")
+    return len(workers) * int(threads.stdout)
 
 
 def test_it_applies_each_migration_once_when_replicas_start_together(stack):
@@ -265,7 +162,7 @@ def test_it_runs_tasks_hardened(stack, service):
     Not no-new-privileges: `stack deploy` ignores `security_opt`."""
     expected = HARDENING[service]
     for container in stack.containers(service):
-        (details,) = json.loads(run("docker", "inspect", container).stdout)
+        details = Container(container).inspect()
         host = details["HostConfig"]
         assert host["ReadonlyRootfs"] is True
         assert host["CapDrop"] == ["ALL"]
@@ -277,28 +174,29 @@ def test_it_runs_tasks_hardened(stack, service):
         assert details["Config"]["User"] == expected["User"]
 
 
-def test_it_counts_every_page_view_across_replicas(stack, reliability):
+def test_it_counts_every_page_view_across_replicas(stack, reliability, load_seconds):
     containers = stack.containers("web")
     before = visits(stack)
     served_before = {container: served_by(container) for container in containers}
-    load = Visitors(stack.url, clients=12, per_client=25).run()
+    tally = Load(stack.url, clients=12, seconds=load_seconds).run()
     counted = visits(stack) - before
     served = {c: served_by(c) - served_before[c] for c in containers}
-    reliability.record(
+    reliability(
         VARIANT,
         "swarm",
         "page views through nginx",
         {
-            **load.summary(),
+            **tally.summary(),
             "visits_counted": counted,
             "served_by_replica": sorted(served.values()),
         },
     )
-    assert load.outcomes == {200: 12 * 25}, proxy_errors(stack)
-    assert counted == load.ok
+    assert tally.ok > 0
+    assert tally.ok == tally.sent, proxy_errors(stack)
+    assert counted == tally.ok
     # Each replica's own access log: every view served by one of them, and
     # the load spread over more than one.
-    assert sum(served.values()) == load.ok
+    assert sum(served.values()) == tally.ok
     assert sum(1 for n in served.values() if n) > 1, served
 
 
@@ -306,14 +204,13 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(stack, reliab
     """Four slow connections for each thread of every replica: nginx holds
     them, and the page is still served within SERVED_WITHIN_SECONDS."""
     threads = sum(threads_per_replica(c) for c in stack.containers("web"))
-    port = int(stack.variables["HTTP_PORT"])
-    with Tricklers(port, 4 * threads):
+    with Tricklers(int(stack.variables["HTTP_PORT"]), 4 * threads):
         time.sleep(2)
         answers = [
             request(stack.url + "/", timeout=SERVED_WITHIN_SECONDS).status
             for _ in range(20)
         ]
-    reliability.record(
+    reliability(
         VARIANT,
         "swarm",
         "beside slow clients",
@@ -333,7 +230,7 @@ def test_it_rolls_out_a_new_image_under_load_without_failing_a_request(
 ):
     rebuilt = build(f"{app_image}-rolled", "rolled")
     before = visits(stack)
-    load = Visitors(stack.url, clients=6, seconds=180).start()
+    load = Load(stack.url, clients=6, seconds=LOAD_AT_MOST).start()
     try:
         time.sleep(2)
         started = time.monotonic()
@@ -341,15 +238,15 @@ def test_it_rolls_out_a_new_image_under_load_without_failing_a_request(
         took = time.monotonic() - started
         time.sleep(2)
     finally:
-        load.stop()
+        tally = load.stop()
     counted = visits(stack) - before
     images = {task["Spec"]["ContainerSpec"]["Image"] for task in stack.tasks("web")}
-    reliability.record(
+    reliability(
         VARIANT,
         "swarm",
         "rolling update",
         {
-            **load.summary(),
+            **tally.summary(),
             "visits_counted": counted,
             "update": state,
             "update_seconds": round(took, 1),
@@ -357,9 +254,9 @@ def test_it_rolls_out_a_new_image_under_load_without_failing_a_request(
     )
     assert state == "completed"
     assert images == {rebuilt}
-    assert load.ok > 0
-    assert load.failed == [], proxy_errors(stack)
-    assert counted == load.ok
+    assert tally.ok > 0
+    assert tally.missed_at == [], proxy_errors(stack)
+    assert counted == tally.ok
 
 
 def test_it_rolls_back_an_update_whose_replicas_cannot_start(stack, reliability):
@@ -367,66 +264,68 @@ def test_it_rolls_back_an_update_whose_replicas_cannot_start(stack, reliability)
     engine undoes the update while the old replicas go on serving."""
     containers = sorted(stack.containers("web"))
     before = visits(stack)
-    load = Visitors(stack.url, clients=6, seconds=180).start()
+    load = Load(stack.url, clients=6, seconds=LOAD_AT_MOST).start()
     try:
         time.sleep(2)
         state = stack.roll("web", DJANGO_ALLOWED_HOSTS="https://clock.example.com/")
         time.sleep(2)
     finally:
-        load.stop()
+        tally = load.stop()
         # Later deploys take the stack file's default again.
         del stack.variables["DJANGO_ALLOWED_HOSTS"]
     counted = visits(stack) - before
-    reliability.record(
+    reliability(
         VARIANT,
         "swarm",
         "failed update rolled back",
-        {**load.summary(), "visits_counted": counted, "update": state},
+        {**tally.summary(), "visits_counted": counted, "update": state},
     )
     assert state == "rollback_completed"
     assert sorted(stack.containers("web")) == containers
-    assert load.ok > 0
-    assert load.failed == [], proxy_errors(stack)
-    assert counted == load.ok
+    assert tally.ok > 0
+    assert tally.missed_at == [], proxy_errors(stack)
+    assert counted == tally.ok
 
 
 def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(
     stack, reliability
 ):
-    containers = stack.containers("web")
-    victim = containers[0]
+    victim = stack.containers("web")[0]
     in_flight_at_most = threads_per_replica(victim)
     before = visits(stack)
-    load = Visitors(stack.url, clients=6, seconds=120).start()
+    load = Load(stack.url, clients=6, seconds=120).start()
     try:
         time.sleep(2)
         run("docker", "kill", victim)
         killed = time.monotonic()
-        swarm.wait_for(
-            lambda: victim not in stack.containers("web"), 60, "swarm seeing the kill"
+        wait.until(
+            lambda: victim not in stack.containers("web"),
+            60,
+            "swarm seeing the kill",
+            interval=swarm.POLL_SECONDS,
         )
         replaced = stack.wait_running("web", REPLICAS)
         took = time.monotonic() - killed
         time.sleep(2)
     finally:
-        load.stop()
+        tally = load.stop()
     counted = visits(stack) - before
-    reliability.record(
+    reliability(
         VARIANT,
         "swarm",
         "a replica killed",
         {
-            **load.summary(),
+            **tally.summary(),
             "visits_counted": counted,
             "in_flight_at_most": in_flight_at_most,
             "replaced_within_seconds": round(took, 1),
         },
     )
     assert victim not in replaced
-    assert load.ok > 0
-    assert len(load.failed) <= in_flight_at_most
+    assert tally.ok > 0
+    assert len(tally.missed_at) <= in_flight_at_most
     # A resent request may count twice; an answered one is never lost.
-    assert counted >= load.ok
+    assert counted >= tally.ok
 
 
 def test_it_rides_out_a_database_restart_without_restarting_replicas(
@@ -435,7 +334,7 @@ def test_it_rides_out_a_database_restart_without_restarting_replicas(
     containers = sorted(stack.containers("web"))
     probes = []
     before = visits(stack)
-    load = Visitors(stack.url, clients=6, seconds=180).start()
+    load = Load(stack.url, clients=6, seconds=LOAD_AT_MOST).start()
     try:
         time.sleep(2)
         outage_start = time.monotonic()
@@ -451,15 +350,15 @@ def test_it_rides_out_a_database_restart_without_restarting_replicas(
         recovered = probes[-1][0]
         time.sleep(3)
     finally:
-        load.stop()
+        tally = load.stop()
     counted = visits(stack) - before
-    outside = [v for v in load.failed if v.start < outage_start or v.start > recovered]
-    reliability.record(
+    outside = [t for t in tally.missed_at if t < outage_start or t > recovered]
+    reliability(
         VARIANT,
         "swarm",
         "database restarted",
         {
-            **load.summary(),
+            **tally.summary(),
             "visits_counted": counted,
             "outage_seconds": round(recovered - outage_start, 1),
             "readyz_503": sum(status == 503 for _, status in probes),
@@ -468,5 +367,5 @@ def test_it_rides_out_a_database_restart_without_restarting_replicas(
     )
     assert 503 in [status for _, status in probes]
     assert outside == []
-    assert counted >= load.ok
+    assert counted >= tally.ok
     assert sorted(stack.containers("web")) == containers, stack.history("web")
