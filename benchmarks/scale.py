@@ -6,7 +6,8 @@ is made if none is active, and left only then) under a name of its own, and
 scaled between measurements; the SQLite container is the image run as compose
 runs it, reached through its own published port. Each of the stack's wrk runs
 is followed by one on the SQLite container, so that load from elsewhere falls
-on both alike; the SQLite figures are the best of all of them.
+on both alike; the SQLite figures are the best of all of them. The replicas'
+own access logs say how nginx spread the measured page views between them.
 """
 
 import datetime
@@ -17,12 +18,14 @@ from dataclasses import dataclass
 from benchmarks import load, machine, startup
 from containers import ROOT, compose, contract, images, swarm, wait
 from containers.container import volume
-from containers.docker import new_name
+from containers.docker import new_name, run
 from containers.http import free_port
 
 # nginx's configuration: its resolver keeps an answer `valid=` seconds, after
 # which it sees a replica that joined.
 NGINX_TEMPLATE = ROOT / "docker" / "nginx" / "default.conf.template"
+# A page view as gunicorn's access log (a replica's stdout) records it.
+PAGE_VIEW = '"GET / HTTP/1.1" 200'
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,11 @@ def resolve_seconds():
     """Seconds until nginx has seen a change of replicas, and one to spare."""
     text = NGINX_TEMPLATE.read_text(encoding="utf-8")
     return int(re.search(r"^resolver .*\bvalid=(\d+)s", text, re.MULTILINE)[1]) + 1
+
+
+def page_views(containers):
+    """{container: page views its access log holds so far}."""
+    return {c: run("docker", "logs", c).stdout.count(PAGE_VIEW) for c in containers}
 
 
 def limits(stack, service):
@@ -78,13 +86,15 @@ def measure(plan):
             stack.deploy()
             stack.wait_running("db", 1)
             stack.wait_running("proxy", 1)
-            sqlite_runs, replicated = [], {}
+            load.warm_up(sqlite.url, {"/": "/"}, plan.connections)
+            sqlite_runs, replicated, spread = [], {}, {}
             for replicas in plan.replicas:
                 stack.deploy(WEB_REPLICAS=str(replicas))
                 stack.wait_running("web", replicas)
                 time.sleep(resolve_seconds())
                 wait.answer(stack.url + "/readyz", swarm.WAIT_SECONDS, 200)
                 load.warm_up(stack.url, {"/": "/"}, plan.connections)
+                before = page_views(stack.containers("web"))
                 runs = []
                 for _ in range(plan.rounds):
                     runs.append(
@@ -94,6 +104,8 @@ def measure(plan):
                         load.wrk(sqlite.url + "/", plan.connections, plan.load_seconds)
                     )
                 replicated[replicas] = runs
+                after = page_views(before)
+                spread[replicas] = sorted(after[c] - before[c] for c in before)
             stack_limits = {
                 service: limits(stack, service) for service in ("proxy", "web")
             }
@@ -117,7 +129,10 @@ def measure(plan):
         "setups": [
             setup("SQLite", 1, "its published port", sqlite_runs),
             *(
-                setup("PostgreSQL", replicas, "nginx", runs)
+                {
+                    **setup("PostgreSQL", replicas, "nginx", runs),
+                    "page_views_per_replica": spread[replicas],
+                }
                 for replicas, runs in replicated.items()
             ),
         ],

@@ -15,6 +15,14 @@ def setup_name(setup):
     return "one container"
 
 
+def spread(setup):
+    """Each replica's share of the page views measured through nginx."""
+    views = setup.get("page_views_per_replica")
+    if not views:
+        return "—"
+    return " / ".join(f"{n / sum(views):.0%}" for n in views)
+
+
 def section(results):
     if results is None:
         return NOT_YET
@@ -31,6 +39,7 @@ def section(results):
                 f"{f['p50_ms']:.1f} ms",
                 f"{f['p99_ms']:.1f} ms",
                 failures,
+                spread(setup),
             ]
         )
     return (
@@ -41,6 +50,10 @@ def section(results):
         f"of {p['load_seconds']} s per setup; the SQLite container was loaded "
         "after each of the stack's runs. The stack file limits nginx to "
         f"{limits['proxy']['cpus']:g} CPU and each replica to "
-        f"{limits['web']['cpus']:g} CPU.\n\n"
-        + table(["Setup", "Database", "req/s", "p50", "p99", "Failed"], rows)
+        f"{limits['web']['cpus']:g} CPU. Served by each: the replicas' shares of "
+        "the measured page views, from their own access logs.\n\n"
+        + table(
+            ["Setup", "Database", "req/s", "p50", "p99", "Failed", "Served by each"],
+            rows,
+        )
     )

@@ -345,18 +345,22 @@ SCALE_RUN = {
     "setups": [
         scale_setup("SQLite", 1, "its published port", 900),
         scale_setup("PostgreSQL", 1, "nginx", 400),
-        scale_setup("PostgreSQL", 2, "nginx", 600, failed=2),
+        {
+            **scale_setup("PostgreSQL", 2, "nginx", 600, failed=2),
+            "page_views_per_replica": [450, 750],
+        },
     ],
 }
 
 
 def test_it_shows_each_replica_count_beside_the_sqlite_container():
     section = scale_report.section(SCALE_RUN)
-    assert "| one container | SQLite | 900 | 5.0 ms | 10.0 ms | 0 |" in section
+    assert "| one container | SQLite | 900 | 5.0 ms | 10.0 ms | 0 | — |" in section
     assert "| 1 replica behind nginx | PostgreSQL | 400 |" in section
-    assert "| 2 replicas behind nginx | PostgreSQL | 600 | 5.0 ms | 10.0 ms | 2 |" in (
-        section
-    )
+    assert (
+        "| 2 replicas behind nginx | PostgreSQL | 600 | 5.0 ms | 10.0 ms | 2 "
+        "| 38% / 62% |"
+    ) in section
     assert "nginx to 0.5 CPU and each replica to 1 CPU" in section
 
 
