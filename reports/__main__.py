@@ -1,7 +1,8 @@
 """`python -m reports` (make report): publish the figures in test-results/.
 
 A full benchmark run (test-results/benchmarks.json) replaces
-reports/benchmarks.json; a container run (test-results/reliability.json) is
+reports/benchmarks.json, and a full scale run (test-results/scale.json)
+reports/scale.json; a container run (test-results/reliability.json) is
 merged into reports/reliability.json; each SBOM (test-results/sbom-*.json)
 replaces its namesake. DOCKER.md's generated sections are then redrawn from
 reports/ alone, so that running it twice changes nothing.
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 
 from containers import RESULTS, ROOT
-from reports import benchmarks, reliability
+from reports import benchmarks, reliability, scale
 from reports.markdown import replace_section
 
 REPORTS = Path(__file__).resolve().parent
@@ -31,9 +32,10 @@ def write(path, data):
 def publish():
     """Carry the figures of test-results/ into reports/; the names published."""
     published = []
-    if (RESULTS / "benchmarks.json").exists():
-        shutil.copyfile(RESULTS / "benchmarks.json", REPORTS / "benchmarks.json")
-        published.append("benchmarks.json")
+    for name in ("benchmarks.json", "scale.json"):
+        if (RESULTS / name).exists():
+            shutil.copyfile(RESULTS / name, REPORTS / name)
+            published.append(name)
     if (RESULTS / "reliability.json").exists():
         report = REPORTS / "reliability.json"
         merged = reliability.merge(read(report), read(RESULTS / "reliability.json"))
@@ -51,6 +53,10 @@ def redraw():
     text = DOCKER_MD.read_text(encoding="utf-8")
     text = replace_section(text, "images", benchmarks.images_section(figures))
     text = replace_section(text, "benchmarks", benchmarks.benchmarks_section(figures))
+    scaled = REPORTS / "scale.json"
+    text = replace_section(
+        text, "scaling", scale.section(read(scaled) if scaled.exists() else None)
+    )
     text = replace_section(
         text, "reliability", reliability.section(read(REPORTS / "reliability.json"))
     )

@@ -16,12 +16,14 @@ from benchmarks import (
     load,
     markup,
     measure,
+    scale,
     side_by_side,
     targets,
 )
 from benchmarks.references import FLASK, UVICORN
 from benchmarks.stats import parse_size, ratio, summary
 from reports import benchmarks as report
+from reports import scale as scale_report
 from reports.markdown import replace_section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -322,3 +324,53 @@ def test_it_lets_renovate_refresh_the_pins_of_a_reference(pins):
     assert [option for option in options if not option.startswith("--")] == []
     assert f"--output-file={pins.name}" in options
     assert [source for source in sources if not (pins.parent / source).is_file()] == []
+
+
+def scale_setup(database, replicas, through, rps, failed=0):
+    return {
+        "database": database,
+        "replicas": replicas,
+        "through": through,
+        "load": {**figures(rps, failed=failed), "p50_ms": 5.0},
+    }
+
+
+SCALE_RUN = {
+    "date": "2026-11-28T15:00:00+00:00",
+    "mode": "scale",
+    "machine": {"cores": 2, "cpu": "AMD EPYC"},
+    "plan": {"rounds": 2, "load_seconds": 10, "connections": 16, "wrk_threads": 2},
+    "variant": "alpine",
+    "limits": {"proxy": {"cpus": 0.5}, "web": {"cpus": 1.0}},
+    "setups": [
+        scale_setup("SQLite", 1, "its published port", 900),
+        scale_setup("PostgreSQL", 1, "nginx", 400),
+        {
+            **scale_setup("PostgreSQL", 2, "nginx", 600, failed=2),
+            "page_views_per_replica": [450, 750],
+        },
+    ],
+}
+
+
+def test_it_shows_each_replica_count_beside_the_sqlite_container():
+    section = scale_report.section(SCALE_RUN)
+    assert "| one container | SQLite | 900 | 5.0 ms | 10.0 ms | 0 | — |" in section
+    assert "| 1 replica behind nginx | PostgreSQL | 400 |" in section
+    assert (
+        "| 2 replicas behind nginx | PostgreSQL | 600 | 5.0 ms | 10.0 ms | 2 "
+        "| 38% / 62% |"
+    ) in section
+    assert "nginx to 0.5 CPU and each replica to 1 CPU" in section
+
+
+def test_it_says_how_to_publish_a_scale_run_before_there_is_one():
+    assert "python -m benchmarks --scale" in scale_report.section(None)
+
+
+def test_it_keeps_the_best_run_of_a_replica_count_and_every_try():
+    runs = [figures(500), figures(700), figures(600)]
+    setup = scale.setup("PostgreSQL", 2, "nginx", runs)
+    assert setup["load"]["requests_per_s"] == 700
+    assert setup["load"]["tries_requests_per_s"] == [500, 700, 600]
+    assert scale_report.setup_name(setup) == "2 replicas behind nginx"
