@@ -1,6 +1,8 @@
 """compose.yaml's variant switch, read by compose itself."""
 
-from containers import contract
+import yaml
+
+from containers import contract, swarm
 from containers.compose import Stack
 
 
@@ -15,3 +17,13 @@ def test_it_stops_on_an_unknown_variant_with_a_clear_message(engine):
     assert 'service "no-such-variant" not found in docker/variants.yaml' in (
         result.stderr
     )
+
+
+def test_the_stacks_reach_the_port_the_image_declares(web, image):
+    """compose.yaml publishes, and the swarm stack's proxy forwards to, the
+    PORT the image sets: neither may drift from it."""
+    (published,) = web["ports"]
+    assert published["target"] == image.port
+    stack = yaml.safe_load(swarm.STACK_FILE.read_text(encoding="utf-8"))
+    upstream = stack["services"]["proxy"]["environment"]["APP_UPSTREAM"]
+    assert upstream.rpartition(":")[2] == str(image.port)
