@@ -174,9 +174,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    # whitenoise's compressed, hashed files, each URL worked out once.
+    "staticfiles": {"BACKEND": "project.static_storage.StaticFilesStorage"},
 }
 # Templates only ever link hashed names; the unhashed copies would be dead
 # weight in the image.

@@ -65,3 +65,22 @@ def test_it_serves_uncompressed_to_clients_that_do_not_ask(client, linked):
 @pytest.mark.parametrize("path", ["/static/clock/clock.css", "/static/clock/clock.js"])
 def test_it_does_not_serve_unhashed_names(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_it_keeps_each_url_as_the_manifest_gives_it(collected_static):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    manifest = CompressedManifestStaticFilesStorage(location=collected_static)
+    first = staticfiles_storage.url("clock/clock.css")
+    assert first == manifest.url("clock/clock.css")
+    assert re.search(r"\.[0-9a-f]{12}\.css$", first)
+    assert staticfiles_storage.url("clock/clock.css") is first
+
+
+def test_it_keeps_no_answer_for_a_file_it_does_not_have():
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"no-such-file\.css"):
+            staticfiles_storage.url("clock/no-such-file.css")
