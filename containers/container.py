@@ -153,14 +153,3 @@ def volume():
         yield name
     finally:
         run("docker", "volume", "rm", "--force", name, check=False)
-
-
-@contextmanager
-def network():
-    """A bridge network of its own, for a container and its auxiliaries."""
-    name = new_name("net")
-    run("docker", "network", "create", name)
-    try:
-        yield name
-    finally:
-        run("docker", "network", "rm", name, check=False)
