@@ -21,7 +21,8 @@ from containers.docker import run
 VARIANTS_FILE = ROOT / "docker" / "variants.yaml"
 # The stacks that run images beside the app (its database, a proxy): each
 # image field is `${VARIABLE:-pinned reference}`, overridable from outside.
-STACK_FILES = (ROOT / "compose.postgres.yaml", ROOT / "deploy" / "swarm" / "stack.yaml")
+SWARM_STACK = ROOT / "deploy" / "swarm" / "stack.yaml"
+STACK_FILES = (ROOT / "compose.postgres.yaml", SWARM_STACK)
 PINNED_IMAGE = re.compile(r"\$\{(\w+_IMAGE):-([^}\s]+:[^}\s]+)\}")
 # A Dockerfile's build arguments above its first FROM, and the stages' bases.
 ARG = re.compile(r"^ARG (\w+)(?:=(\S+))?\s*$", flags=re.MULTILINE)

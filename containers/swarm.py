@@ -10,10 +10,10 @@ import json
 import secrets
 from functools import partial
 
-from containers import ROOT, wait
+from containers import wait
+from containers.contract import SWARM_STACK
 from containers.docker import clean_environment, run
 
-STACK_FILE = ROOT / "deploy" / "swarm" / "stack.yaml"
 # Every secret the stack file names: the variable holding the secret's name.
 SECRETS = {
     "django_secret_key": "DJANGO_SECRET_KEY_SECRET",
@@ -77,7 +77,7 @@ class Stack:
         self.variables.update(changes)
         run(
             *("docker", "stack", "deploy", "--resolve-image", "never", "--prune"),
-            *("--compose-file", str(STACK_FILE), self.name),
+            *("--compose-file", str(SWARM_STACK), self.name),
             env=clean_environment(**self.variables),
         )
 

@@ -2,7 +2,7 @@
 
 import yaml
 
-from containers import contract, swarm
+from containers import contract
 from containers.compose import Stack
 
 
@@ -24,6 +24,6 @@ def test_the_stacks_reach_the_port_the_image_declares(web, image):
     PORT the image sets: neither may drift from it."""
     (published,) = web["ports"]
     assert published["target"] == image.port
-    stack = yaml.safe_load(swarm.STACK_FILE.read_text(encoding="utf-8"))
+    stack = yaml.safe_load(contract.SWARM_STACK.read_text(encoding="utf-8"))
     upstream = stack["services"]["proxy"]["environment"]["APP_UPSTREAM"]
     assert upstream.rpartition(":")[2] == str(image.port)
