@@ -10,13 +10,12 @@ def main():
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    from project import secret_key
-
     try:
-        secret_key.generate_if_missing()
+        execute_from_command_line(sys.argv)
     except ImproperlyConfigured as error:
+        # A setting the environment got wrong: one line naming it, as the
+        # server says it (docker/gunicorn.conf.py), not a traceback.
         sys.exit(f"Configuration error: {error}")
-    execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

@@ -5,27 +5,41 @@ gunicorn flag comes through GUNICORN_CMD_ARGS (`--threads 8`, `--timeout 60`,
 `--log-level debug`), which gunicorn applies on top of this file.
 """
 
+import gc
 import logging
 import os
 import sys
 
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 from project.env import env_int, env_str
 from project.log import stdout_logging
 
 wsgi_app = "project.wsgi:application"
+# The app is imported once, in the master, before the workers are forked:
+# they start with it loaded and share its memory with the master.
+preload_app = True
 
 # A malformed value stops gunicorn with one line naming it, not a traceback
-# (SystemExit passes through gunicorn's config loader).
+# (SystemExit passes through gunicorn's config loader). The settings are read
+# here for that reason: preloading would report their errors with one.
 try:
     # 0.0.0.0: inside a container, loopback would be unreachable from outside.
     bind = f"0.0.0.0:{env_int('PORT', 8000, minimum=1)}"
     workers = env_int("WEB_CONCURRENCY", 2, minimum=1)
     # Trust X-Forwarded-* only from these proxy addresses.
     forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    django.setup()
 except ImproperlyConfigured as error:
     sys.exit(f"Configuration error: {error}")
+
+# The scheme comes from X-Forwarded-Proto alone, which the proxy in front
+# sets. gunicorn's default also honours X-Forwarded-Ssl and
+# X-Forwarded-Protocol: a client that sends one of those through a proxy
+# that passes it on gets 400 "Contradictory scheme headers".
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 
 # A slow client holds one thread, not the whole worker; four leave room
 # beside the slow clients the reliability suite sends (DOCKER.md).
@@ -56,22 +70,12 @@ logconfig_dict = stdout_logging("INFO", ["gunicorn.error", "gunicorn.access"])
 
 def on_starting(server):
     """Migrate before the port opens, in the master, on every start: once
-    however many replicas start, and quickly when nothing is pending
-    (project/migrate.py)."""
-    import django
+    however many replicas start (project/migrate.py)."""
     from django.conf import settings
 
-    from project import migrate, secret_key
+    from project import migrate
 
     log = logging.getLogger("gunicorn.error")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
-    try:
-        secret_key.generate_if_missing()
-        django.setup()
-    except ImproperlyConfigured as error:
-        # One line naming the variable, not a traceback.
-        log.critical("Configuration error: %s", error)
-        sys.exit(1)
     if not os.path.ismount(settings.DATA_DIR):
         log.warning(
             "The data directory %s is not a mounted volume: in a container, the "
@@ -83,23 +87,8 @@ def on_starting(server):
 
 
 def when_ready(server):
-    """Before the workers are forked: import the application, so that each
-    worker finds it loaded instead of importing it again (the URLconf and the
-    admin, whitenoise's index of the static files, the page's compiled
-    templates, the static files' manifest), then gc.freeze() it all, so that
-    the collector never touches those objects and the workers keep sharing
+    """Just before the workers are forked: gc.freeze() the preloaded app, so
+    that the collector never touches its objects and the workers keep sharing
     their pages with the master instead of copying them."""
-    import gc
-
-    from django.contrib.staticfiles.storage import staticfiles_storage
-    from django.template.loader import get_template
-    from django.urls import get_resolver
-
-    import project.wsgi  # noqa: F401 (the module gunicorn's workers import)
-
-    get_resolver().url_patterns  # noqa: B018 (imports every urls module)
-    for name in ("clock/index.html", "clock/base.html"):
-        get_template(name)
-    staticfiles_storage.url("clock/clock.js")
     gc.collect()
     gc.freeze()

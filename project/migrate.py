@@ -1,52 +1,36 @@
-"""Database migrations, applied once however many replicas start at once.
+"""Database migrations, applied before the app serves, once however many
+replicas start at once.
 
-gunicorn's master applies them before it opens the port (docker/gunicorn.conf.py);
-`python -m project.migrate` applies them as a one-shot command (a Kubernetes
-Job, a swarm one-off), exiting 1 if it cannot.
+gunicorn's master applies them before it opens its port
+(docker/gunicorn.conf.py); `python -m project.migrate` does the same as a
+one-shot command (a Kubernetes Job, a swarm one-off) and exits 1 if it cannot.
+No request handler applies them: /readyz only reports them missing.
 
-On PostgreSQL, replicas starting together on an empty database take turns
-through an advisory lock: the first applies every migration, the others then
-find nothing left to do. A restart on a migrated database decides that nothing
-is pending from the django_migrations table and the migration files' names,
-without importing the migrations and building their graph (the slow part of
-`migrate`).
+A database server that does not answer yet (started beside the app, or its
+database still being created) is waited for, a bounded while, with a log line
+per try. On PostgreSQL, replicas starting together take turns through an
+advisory lock: the first applies the migrations, the others then find nothing
+left to do.
 """
 
 import logging
 import os
-import pkgutil
 import sys
+import time
 from contextlib import contextmanager
-from importlib import import_module
 
 # Any number, the same in every replica: the one advisory lock this app takes.
 ADVISORY_LOCK_KEY = 0x6D6F73636F77  # "moscow"
+RETRY_SECONDS = 2
 
 
 def pending():
-    """True unless every migration file on disk is recorded as applied."""
-    from django.apps import apps
+    """True while a migration on disk is not applied, by Django's own rules."""
     from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.recorder import MigrationRecorder
+    from django.db.migrations.executor import MigrationExecutor
 
-    recorder = MigrationRecorder(connection)
-    if not recorder.has_table():
-        return True
-    applied = recorder.applied_migrations()
-    for app_config in apps.get_app_configs():
-        module_name, _ = MigrationLoader.migrations_module(app_config.label)
-        try:
-            path = import_module(module_name).__path__
-        except (TypeError, ModuleNotFoundError, AttributeError):
-            continue  # an app without migrations, as MigrationLoader sees it
-        # The names MigrationLoader would load, without importing them.
-        for _, name, is_package in pkgutil.iter_modules(path):
-            if is_package or name.startswith(("_", "~")):
-                continue
-            if (app_config.label, name) not in applied:
-                return True
-    return False
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 @contextmanager
@@ -86,23 +70,59 @@ def one_line(error):
     return " ".join(line.strip() for line in str(error).splitlines() if line.strip())
 
 
+def wait_for_server(log):
+    """Connect to a database server, retrying while it does not answer. A
+    SQLite file is opened at once or not at all: it is never waited for."""
+    from django.conf import settings
+    from django.db import OperationalError, connection
+
+    if not connection.settings_dict["HOST"]:
+        return
+    deadline = time.monotonic() + settings.DATABASE_WAIT_SECONDS
+    while True:
+        try:
+            connection.ensure_connection()
+            return
+        except OperationalError as error:
+            if time.monotonic() + RETRY_SECONDS > deadline:
+                raise
+            log.warning(
+                "The database does not answer yet; trying again in %d s: %s",
+                RETRY_SECONDS,
+                one_line(error),
+            )
+            time.sleep(RETRY_SECONDS)
+
+
 def at_start(log):
-    """gunicorn's on_starting. A database that cannot be migrated (unreachable,
-    a read-only or full volume) is logged, not fatal: the server starts, and
-    /readyz answers 503 with the reason, applying the migrations itself once
-    the database takes them."""
-    from django.db import DatabaseError, connections
+    """gunicorn's on_starting: wait for the database, then apply what is
+    pending. A server that never answered stops the start (exit 1, and the
+    orchestrator tries again later); any other database error (a full or
+    read-only volume) is logged and left to /readyz, so the app still serves
+    what it can."""
+    from django.conf import settings
+    from django.db import DatabaseError, OperationalError, connections
 
     try:
-        applied = apply()
-        log.info("Database migrations %s.", "applied" if applied else "up to date")
-    except DatabaseError as error:
-        log.error(
-            "Migrations could not be applied, /readyz says why: %s", one_line(error)
-        )
+        try:
+            wait_for_server(log)
+        except OperationalError as error:
+            log.critical(
+                "The database did not answer within %d s: %s",
+                settings.DATABASE_WAIT_SECONDS,
+                one_line(error),
+            )
+            sys.exit(1)
+        try:
+            applied = apply()
+        except DatabaseError as error:
+            log.error("Migrations could not be applied: %s", one_line(error))
+            return
     finally:
-        # Workers are forked from this process: they must not share its connection.
+        # gunicorn forks its workers from this process: they must not share
+        # its connection.
         connections.close_all()
+    log.info("Database migrations %s.", "applied" if applied else "up to date")
 
 
 def main():
@@ -110,17 +130,14 @@ def main():
     from django.core.exceptions import ImproperlyConfigured
     from django.db import DatabaseError
 
-    from project import secret_key
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     try:
-        # A process that starts the app, like gunicorn's master and manage.py.
-        secret_key.generate_if_missing()
         django.setup()
     except ImproperlyConfigured as error:
         sys.exit(f"Configuration error: {error}")
     log = logging.getLogger("project.migrate")
     try:
+        wait_for_server(log)
         applied = apply()
     except DatabaseError as error:
         sys.exit(f"Migrations could not be applied: {one_line(error)}")

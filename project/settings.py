@@ -29,14 +29,13 @@ DATA_DIR = env_path("DJANGO_DATA_DIR", BASE_DIR / "data")
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-# Given, or else generated into the data directory by the process that starts
-# the app, before it reads these settings: importing them never writes a file.
+# Given, or else generated once into the data directory (project.secret_key).
 if (_key := env_str("DJANGO_SECRET_KEY", None)) is not None:
     SECRET_KEY = _key
 elif (_key_file := env_str("DJANGO_SECRET_KEY_FILE", None)) is not None:
     SECRET_KEY = secret_key.read_key_file(_key_file, "DJANGO_SECRET_KEY_FILE")
 else:
-    SECRET_KEY = secret_key.read_generated(DATA_DIR)
+    SECRET_KEY = secret_key.generated(DATA_DIR)
 
 
 def _host_problem(host):
@@ -72,21 +71,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware, as whitenoise documents: static files are
-    # answered before sessions or CSRF are looked at.
+    # answered before anything else looks at the request.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the probes, so that their answers carry these headers too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before CommonMiddleware validates the Host header: probes reach the
     # container by its address, whatever DJANGO_ALLOWED_HOSTS names.
     "apps.health.middleware.HealthProbeMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Sessions, authentication and messages, for the admin's URLs alone.
-    "project.admin_middleware.AdminOnlyMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
 ]
-# The admin's checks look for those three in MIDDLEWARE itself; they are in
-# project.admin_middleware.ADMIN_MIDDLEWARE, which wraps every admin view.
-SILENCED_SYSTEM_CHECKS = ["admin.E408", "admin.E409", "admin.E410"]
 
 ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "project.wsgi.application"
@@ -115,11 +113,11 @@ if (_database_url := env_str("DATABASE_URL", None)) is not None:
                 _database_url, env_str("DATABASE_PASSWORD_FILE", None)
             ),
             # One connection per gunicorn thread, kept across requests (a new
-            # one costs a password exchange: ~30 req/s instead of ~450 here),
-            # and checked before a request uses it again, so that one broken
-            # while the server was away is replaced instead of failing. Not
-            # Django's pool: each thread holds a connection for its whole
-            # request anyway, so a pool would keep as many (DOCKER.md).
+            # one costs a password exchange), and checked before a request
+            # uses it again, so that one broken while the server was away is
+            # replaced instead of failing. Not Django's pool: each thread
+            # holds a connection for its whole request anyway, so a pool
+            # would keep as many (DOCKER.md).
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
         }
@@ -149,6 +147,11 @@ else:
         }
     }
 
+# How long a start waits for a database server that does not answer yet
+# (project.migrate): one started beside the app answers within seconds. A
+# SQLite file is never waited for.
+DATABASE_WAIT_SECONDS = env_int("DATABASE_WAIT_SECONDS", 60)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # `manage.py test` runs the pytest suite (pytest-django), same as `pytest`.
@@ -174,8 +177,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # whitenoise's compressed, hashed files, each URL worked out once.
-    "staticfiles": {"BACKEND": "project.static_storage.StaticFilesStorage"},
+    # Compressed, with content-hashed names that browsers may cache forever.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 # Templates only ever link hashed names; the unhashed copies would be dead
 # weight in the image.

@@ -1,11 +1,14 @@
-"""Run the start-up step that generates the secret key as the images' user.
+"""Find or generate the secret key as the images' user would, in a data
+directory given on the command line.
 
 Permissions do not stop root, whom the tests run as in CI; the images' user
-(65532) they do. Run as root, this drops to that user once the interpreter
-and the modules the step needs are loaded (they may live where that user
-cannot read). Run as anyone else, the permissions already apply.
+(65532) they do. Run as root, this drops to that user, with every module the
+step needs already imported: the checkout and the interpreter may live where
+that user cannot read (a clone in a private directory), and the step must
+fail for the data directory's sake alone. Run as anyone else, the
+permissions already apply.
 
-    python -m tests.app_user [--file-size-limit BYTES]
+    python -m tests.app_user DATA_DIR [--file-size-limit BYTES]
 
 Exit status 0 when the key is there; else one line on stderr.
 """
@@ -25,21 +28,21 @@ APP_UID = 65532
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("data_dir")
     # A write beyond the limit fails in the kernel, as on a full volume.
     parser.add_argument("--file-size-limit", type=int)
-    limit = parser.parse_args().file_size_limit
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    args = parser.parse_args()
     if os.geteuid() == 0:
         os.setgroups([])
         os.setgid(APP_UID)
         os.setuid(APP_UID)
     _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    if limit is not None:
+    if args.file_size_limit is not None:
         # The error, not the signal that would kill the process first.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (args.file_size_limit, hard))
     try:
-        secret_key.generate_if_missing()
+        secret_key.generated(args.data_dir)
     except ImproperlyConfigured as error:
         # The limit was for the data directory, not for this message.
         resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))

@@ -64,10 +64,11 @@ def static_root():
     return root
 
 
-def get(url, timeout=30):
+def get(url, timeout=30, headers=None):
     """(status, body) of a GET; an error status is an answer, not an exception."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as reply:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
             return reply.status, reply.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()

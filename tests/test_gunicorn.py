@@ -61,6 +61,19 @@ def test_it_logs_a_request_as_one_access_line_with_level_and_logger(server):
     assert '"GET /api/time?marker=access-line HTTP/1.1" 200 ' in line
 
 
+@pytest.mark.parametrize(
+    "header", [("X-Forwarded-Ssl", "on"), ("X-Forwarded-Protocol", "ssl")]
+)
+def test_it_takes_the_scheme_from_x_forwarded_proto_alone(server, header):
+    # From a trusted proxy (loopback, by default), a client's other scheme
+    # header beside the proxy's own is ignored, not a contradiction (400).
+    status, _ = serving.get(
+        f"{server.url}/api/time",
+        headers={"X-Forwarded-Proto": "http", header[0]: header[1]},
+    )
+    assert status == 200
+
+
 def test_it_generates_the_secret_key_into_the_data_directory(server, data_dir):
     keys = [path.name for path in data_dir.iterdir() if "secret_key" in path.name]
     assert keys == ["secret_key"]

@@ -138,26 +138,30 @@ def test_it_is_unready_while_the_database_is_away_and_serves_again(
         pages = [serving.get(server.url + "/")[0] for _ in range(8)]
         alive = server.process.poll() is None
     assert status == 503
-    assert body["reason"].startswith("database unavailable:")
+    assert body == {"status": "unavailable", "reason": "database"}
     assert page == 500
     assert back == [True] * 4
     assert pages == [200] * 8
     assert alive
 
 
-def test_it_migrates_a_database_that_appears_after_start(tmp_path, postgres_server):
+def test_it_waits_for_a_database_that_appears_after_start(tmp_path, postgres_server):
     url = postgres_server.rpartition("/")[0] + "/created_later"
-    with serving.gunicorn(tmp_path, {"DATABASE_URL": url}) as server:
-        status, body = ready(server)
+    server = serving.start(tmp_path, {"DATABASE_URL": url})
+    try:
+        waiting = wait_for(lambda: "does not answer yet" in server.output())
         with psycopg.connect(postgres_server, autocommit=True) as admin:
             admin.execute('CREATE DATABASE "created_later"')
-        try:
-            back = wait_for(lambda: ready(server)[0] == 200)
-            page = serving.get(server.url + "/")[0]
-        finally:
-            with psycopg.connect(postgres_server, autocommit=True) as admin:
-                admin.execute('DROP DATABASE "created_later" WITH (FORCE)')
-    assert status == 503
-    assert "does not exist" in body["reason"]
-    assert back
+        serving.wait_until_live(server)
+        status = ready(server)
+        page = serving.get(server.url + "/")[0]
+        output = server.output()
+    finally:
+        serving.stop(server)
+        server.log.unlink(missing_ok=True)
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            admin.execute('DROP DATABASE "created_later" WITH (FORCE)')
+    assert waiting
+    assert "Database migrations applied." in output
+    assert status == (200, {"status": "ok"})
     assert page == 200

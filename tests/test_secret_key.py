@@ -78,11 +78,31 @@ def test_it_keeps_a_key_that_is_already_there(tmp_path):
     assert key_of(tmp_path) == "kept-from-an-earlier-start"
 
 
-def test_it_writes_nothing_when_the_settings_are_imported(tmp_path):
+def test_it_generates_the_key_when_the_settings_are_loaded(tmp_path):
     result = run(["-c", "import django; django.setup()"], tmp_path)
-    assert result.returncode != 0
-    assert list(tmp_path.iterdir()) == []
-    assert "holds no generated secret key yet" in result.stderr.splitlines()[-1]
+    assert result.returncode == 0, result.stderr
+    assert os.listdir(tmp_path) == ["secret_key"]
+
+
+def test_processes_starting_together_agree_on_one_key(tmp_path):
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={
+                "DJANGO_SETTINGS_MODULE": "project.settings",
+                "DJANGO_DATA_DIR": str(tmp_path),
+                "PATH": os.environ["PATH"],
+            },
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    keys = {racer.communicate(timeout=60)[0].strip() for racer in racers}
+    assert keys == {(tmp_path / "secret_key").read_text()}
+    assert os.listdir(tmp_path) == ["secret_key"]
 
 
 def test_it_prefers_the_key_from_the_environment(tmp_path):
@@ -181,7 +201,7 @@ FAILURES = {
 
 
 def start_as_app_user(data_dir, *args):
-    return run(["-m", "tests.app_user", *args], data_dir)
+    return run(["-m", "tests.app_user", str(data_dir), *args], data_dir)
 
 
 @pytest.mark.parametrize("case", [*CASES, "full"])

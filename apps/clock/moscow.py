@@ -7,6 +7,8 @@ no zone files (the Alpine image).
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import dateformat
+
 TIME_ZONE_NAME = "Europe/Moscow"
 MOSCOW = ZoneInfo(TIME_ZONE_NAME)
 
@@ -22,38 +24,16 @@ def moscow_time(instant=None):
 
 def utc_offset(moment):
     """The offset of an aware datetime as ±HH:MM."""
-    minutes = int(moment.utcoffset().total_seconds()) // 60
-    sign = "+" if minutes >= 0 else "-"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}:{minutes:02d}"
-
-
-# The page speaks English alone, whatever the C library's locale says.
-DAY_NAMES = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+    return f"{moment:%:z}"
 
 
 def as_page(moment):
-    """What the page shows of a Moscow moment, formatted once here rather than
-    by template filters, which would first convert it to the active zone."""
+    """What the page shows of a Moscow moment, formatted here rather than by
+    template filters, which would first convert it to the active zone (UTC)."""
     return {
         "iso": moment.isoformat(),
-        "time": f"{moment:%H:%M:%S}",
-        "date": (
-            f"{DAY_NAMES[moment.weekday()]}, {moment.day} "
-            f"{MONTH_NAMES[moment.month - 1]} {moment.year}"
-        ),
+        "time": dateformat.format(moment, "H:i:s"),
+        "date": dateformat.format(moment, "l, j F Y"),
         "time_zone": TIME_ZONE_NAME,
         "utc_offset": utc_offset(moment),
     }

@@ -3,11 +3,10 @@ SQLite (PostgreSQL locks the counter's row itself).
 
 SQLite lets one writer in at a time; the others wait in its busy handler,
 which polls with growing sleeps (up to 100 ms) and no queue, so under a burst
-of page views some writers lose again and again: `make bench` measured p99 at
-260 ms for `/`. A kernel file lock instead wakes the next waiter the moment
-the lock is free. flock() excludes open files, not threads, so a thread lock
-queues each worker's own threads first. Measured again once a visit became a
-single statement, it still cuts the worst waits (DOCKER.md, "Scaling out").
+of page views some writers lose again and again. A kernel file lock instead
+wakes the next waiter the moment the lock is free. flock() excludes open
+files, not threads, so a thread lock queues each worker's own threads first.
+It cuts the worst waits (DOCKER.md, "Scaling out", has the figures).
 """
 
 import fcntl

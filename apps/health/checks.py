@@ -1,8 +1,15 @@
 """What readiness means: the data volume takes writes, and the database
-answers and holds every migration."""
+answers and holds every migration.
 
+A probe's public answer is one word (`data-dir`, `database`, `migrations`);
+what went wrong, which may name hosts, users or paths, goes to the log, once
+each time readiness changes rather than once per probe.
+"""
+
+import logging
 import shutil
 import tempfile
+import threading
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -13,14 +20,11 @@ from project import migrate
 # to grow by a few hundred page views.
 MIN_FREE_BYTES = 1024 * 1024
 
-
-def problem():
-    """None when the app is ready to serve, else a short reason."""
-    return data_directory_problem(settings.DATA_DIR) or database_problem()
+log = logging.getLogger(__name__)
 
 
 def data_directory_problem(data_dir):
-    """None when `data_dir` has room and takes a write, else a short reason.
+    """None when `data_dir` has room and takes a write, else what is wrong.
 
     A full or read-only volume still lets the database be read, so only a
     write shows it. The probe is an unnamed temporary file (O_TMPFILE on
@@ -42,22 +46,48 @@ def data_directory_problem(data_dir):
 
 
 def database_problem():
-    """None when the database is ready to serve, else a short reason.
-
-    A PostgreSQL server may come up after the app, or come back empty: the
-    migrations start-up could not apply are applied here, once (the advisory
-    lock), so that the app serves without a restart. SQLite is a file on the
-    volume, migrated at start or broken until the volume is fixed.
-    """
+    """None when the database answers and holds every migration, else
+    (reason, what is wrong). Migrations are applied before the app serves
+    (project.migrate), never here: a probe changes nothing."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         if migrate.pending():
-            if connection.vendor != "postgresql":
-                return "migrations not applied"
-            migrate.apply()
+            return "migrations", "migrations on disk are not applied to the database"
     except DatabaseError as error:
         # A broken connection must not stay cached for the next probe.
         connection.close()
-        return f"database unavailable: {error}"
+        return "database", f"database unavailable: {migrate.one_line(error)}"
     return None
+
+
+class Transitions:
+    """Logs readiness when it changes: the first failure, each different one,
+    and the recovery, never the same state twice in a row."""
+
+    def __init__(self):
+        self.last = None
+        self.lock = threading.Lock()
+
+    def record(self, detail):
+        with self.lock:
+            if detail == self.last:
+                return
+            self.last = detail
+        if detail is None:
+            log.info("Ready again.")
+        else:
+            log.warning("Not ready: %s", detail)
+
+
+transitions = Transitions()
+
+
+def not_ready():
+    """None when the app is ready to serve, else the reason's one word."""
+    if detail := data_directory_problem(settings.DATA_DIR):
+        reason = "data-dir"
+    else:
+        reason, detail = database_problem() or (None, None)
+    transitions.record(detail)
+    return reason

@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from apps.health.checks import problem
+from apps.health.checks import not_ready
 
 
 @never_cache
@@ -16,7 +16,7 @@ def liveness(request):
 @require_safe
 def readiness(request):
     """200 only when the data volume takes writes and the database answers and
-    is migrated, else 503 and why."""
-    if reason := problem():
+    is migrated, else 503 and the reason's one word (the log says more)."""
+    if reason := not_ready():
         return JsonResponse({"status": "unavailable", "reason": reason}, status=503)
     return JsonResponse({"status": "ok"})

@@ -143,12 +143,14 @@ def test_it_comes_back_whole_after_being_killed_under_load(
     assert tally.ok <= counted <= tally.ok + tally.failed
 
 
-def assert_failing_gracefully(container, workers, expected_reason):
-    """/readyz says why, the page answers, nothing crashes or restarts."""
+def assert_failing_gracefully(container, workers, logged):
+    """/readyz says which part failed and the log says why, the page answers,
+    nothing crashes or restarts."""
     ready = request(container.url + "/readyz")
     page = request(container.url + "/", timeout=REQUEST_TIMEOUT)
     assert ready.status == 503
-    assert expected_reason in ready.json()["reason"]
+    assert ready.json() == {"status": "unavailable", "reason": "data-dir"}
+    assert f"Not ready: {logged}" in container.logs()
     # The page may still be served from what the database holds; if not, it is
     # the site's own error page, never a traceback.
     assert page.status in (200, 500)
@@ -204,7 +206,9 @@ def test_it_reports_a_read_only_data_volume_and_recovers(
         with compose.start_app(web, writable + ",readonly", *restart) as frozen:
             wait.answer(frozen.url + "/readyz", HEALTHY_AGAIN_WITHIN, interval=0.25)
             _, workers = gunicorn(frozen)
-            ready, page = assert_failing_gracefully(frozen, workers, "Read-only")
+            ready, page = assert_failing_gracefully(
+                frozen, workers, f"data directory {image.data_dir} cannot be written"
+            )
         with compose.start_app(web, writable) as again:
             back = wait_ready(again.url, HEALTHY_AGAIN_WITHIN)
             assert again.get("/").status == 200

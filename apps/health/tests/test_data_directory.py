@@ -27,7 +27,8 @@ def test_it_reports_unready_when_the_data_volume_is_full(
     )
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["reason"] == (
+    assert response.json()["reason"] == "data-dir"
+    assert checks.data_directory_problem(tmp_path) == (
         f"data volume full: 10000 bytes free in {tmp_path}, "
         f"{checks.MIN_FREE_BYTES} needed"
     )
@@ -42,7 +43,8 @@ def test_it_reports_unready_when_the_data_directory_takes_no_write(
     settings.DATA_DIR = tmp_path / "gone"
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["reason"] == (
+    assert response.json()["reason"] == "data-dir"
+    assert checks.data_directory_problem(tmp_path / "gone") == (
         f"data directory {tmp_path / 'gone'} cannot be written: "
         "No such file or directory"
     )

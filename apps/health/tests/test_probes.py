@@ -1,6 +1,8 @@
 import pytest
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection, connections
+
+from apps.health import checks
 
 
 @pytest.fixture
@@ -39,24 +41,70 @@ def test_it_reports_unready_when_the_database_is_unreachable(
 ):
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json() == {
-        "status": "unavailable",
-        "reason": "database unavailable: unable to open database file",
-    }
+    assert response.json() == {"status": "unavailable", "reason": "database"}
+
+
+@pytest.fixture
+def transitions(monkeypatch):
+    """A process that has logged nothing about readiness yet."""
+    monkeypatch.setattr(checks, "transitions", checks.Transitions())
+
+
+def readiness_log(caplog):
+    return [r.getMessage() for r in caplog.records if r.name == checks.log.name]
 
 
 @pytest.mark.django_db
-def test_it_reports_unready_while_a_migration_is_not_applied(client):
-    # 0002 only inserts the counter row, so faking its reversal leaves the
-    # database exactly as an un-migrated one would be; the test's transaction
-    # restores the migration record afterwards.
+def test_it_logs_why_the_database_is_unready_once_per_change(
+    client, transitions, unreachable_database, caplog
+):
+    for _ in range(3):
+        client.get("/readyz")
+    assert readiness_log(caplog) == [
+        "Not ready: database unavailable: unable to open database file"
+    ]
+
+
+@pytest.mark.django_db
+def test_it_logs_when_it_is_ready_again(client, transitions, caplog):
+    checks.transitions.record("database unavailable: gone")
+    for _ in range(2):
+        client.get("/readyz")
+    assert readiness_log(caplog) == [
+        "Not ready: database unavailable: gone",
+        "Ready again.",
+    ]
+
+
+@pytest.fixture
+def unapplied_migration():
+    """0002 only inserts the counter row, so faking its reversal leaves the
+    database exactly as an un-migrated one would be; the test's transaction
+    restores the migration record afterwards."""
     call_command("migrate", "clock", "0001", fake=True, verbosity=0)
+
+
+def recorded_migrations():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_it_reports_unready_while_a_migration_is_not_applied(
+    client, unapplied_migration
+):
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json() == {
-        "status": "unavailable",
-        "reason": "migrations not applied",
-    }
+    assert response.json() == {"status": "unavailable", "reason": "migrations"}
+
+
+@pytest.mark.django_db
+def test_it_applies_no_migration_when_probed(client, unapplied_migration):
+    before = recorded_migrations()
+    client.get("/readyz")
+    assert recorded_migrations() == before
+    assert ("clock", "0002_create_counter") not in before
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
