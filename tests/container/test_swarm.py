@@ -113,6 +113,16 @@ def proxy_errors(stack):
     return "\n".join(line for line in lines if "[error]" in line or '" 50' in line)
 
 
+@pytest.mark.parametrize(
+    "header", [("X-Forwarded-Ssl", "on"), ("X-Forwarded-Protocol", "https")]
+)
+def test_a_clients_own_scheme_header_changes_nothing(stack, header):
+    # nginx says the scheme in X-Forwarded-Proto; a client's other scheme
+    # header must neither reach gunicorn nor contradict it (400).
+    reply = request(stack.url + "/api/time", headers=dict([header]))
+    assert reply.status == 200
+
+
 def threads_per_replica(container):
     """Requests one replica works on at once: its workers times their threads."""
     replica = Container(container)
