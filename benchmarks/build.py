@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 
 from containers import ROOT, compose, images
-from containers.docker import new_name, run
+from containers.commands import run
+from containers.docker import docker, new_name
 
 # The file the one-line change goes into: app code, read by every request.
 CHANGED_FILE = "apps/clock/views.py"
@@ -52,7 +53,7 @@ def rebuild_after_code_change(variant):
                 code.write("# a one-line change, made by the benchmark\n")
             _, seconds, output = images.build(web, tag)
         finally:
-            run("docker", "rmi", tag, check=False)
+            docker("rmi", tag, check=False)
     steps = cached_steps(output)
     return {
         "seconds": seconds,

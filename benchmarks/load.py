@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from benchmarks.stats import ratio
-from containers.docker import run
+from containers.commands import run
 
 SCRIPT = Path(__file__).with_name("wrk.lua")
 MARKER = "WRK_RESULT "

@@ -6,7 +6,8 @@ import platform
 import re
 from pathlib import Path
 
-from containers.docker import run
+from containers.commands import run
+from containers.docker import docker
 
 
 def _first(pattern, path):
@@ -16,7 +17,7 @@ def _first(pattern, path):
 
 def describe():
     memory_kb = int(_first(r"^MemTotal:\s+(\d+) kB", "/proc/meminfo"))
-    engine = json.loads(run("docker", "version", "--format", "{{json .}}").stdout)
+    engine = json.loads(docker("version", "--format", "{{json .}}").stdout)
     # wrk prints its version on its usage screen and exits 1.
     wrk = run("wrk", "--version", check=False).stdout.splitlines()[0]
     return {
@@ -29,7 +30,7 @@ def describe():
         "engine": {
             "docker": engine["Server"]["Version"],
             "api": engine["Server"]["ApiVersion"],
-            "compose": run("docker", "compose", "version", "--short").stdout.strip(),
+            "compose": docker("compose", "version", "--short").stdout.strip(),
             "load_generator": wrk,
         },
     }

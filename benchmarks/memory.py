@@ -1,14 +1,14 @@
 """Memory: the container's as Docker counts it, and each process's own."""
 
 from benchmarks.stats import parse_size
-from containers.docker import run
+from containers.docker import docker
 from containers.processes import processes
 
 
 def container_mb(container):
     """The container's memory use as `docker stats` reports it."""
-    usage = run(
-        *("docker", "stats", "--no-stream", "--format", "{{.MemUsage}}"),
+    usage = docker(
+        *("stats", "--no-stream", "--format", "{{.MemUsage}}"),
         container.name,
     ).stdout
     return parse_size(usage.split("/")[0]) / 1e6

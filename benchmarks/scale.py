@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from benchmarks import load, machine, startup
 from containers import ROOT, compose, contract, images, swarm, wait
 from containers.container import volume
-from containers.docker import new_name, run
+from containers.docker import docker, new_name
 from containers.http import free_port
 
 # nginx's configuration: its resolver keeps an answer `valid=` seconds, after
@@ -52,7 +52,7 @@ def resolve_seconds():
 
 def page_views(containers):
     """{container: page views its access log holds so far}."""
-    return {c: run("docker", "logs", c).stdout.count(PAGE_VIEW) for c in containers}
+    return {c: docker("logs", c).stdout.count(PAGE_VIEW) for c in containers}
 
 
 def limits(stack, service):
@@ -67,7 +67,7 @@ def measure(plan):
     web = compose.service(variant)
     image_id, _, _ = images.build(web)
     repository = web["image"].rpartition(":")[0]
-    stack = swarm.Stack(
+    stack = swarm.SwarmStack(
         new_name("scale"),
         {
             "APP_IMAGE": repository,

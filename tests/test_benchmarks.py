@@ -6,7 +6,6 @@ Nothing here starts a container; `python -m benchmarks --quick` runs the rest.
 import json
 import re
 import shlex
-from pathlib import Path
 
 import pytest
 
@@ -22,11 +21,10 @@ from benchmarks import (
 )
 from benchmarks.references import FLASK, UVICORN
 from benchmarks.stats import parse_size, ratio, summary
+from containers import ROOT
 from reports import benchmarks as report
 from reports import scale as scale_report
 from reports.markdown import replace_section
-
-ROOT = Path(__file__).resolve().parents[1]
 
 WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8000/api/time
   2 threads and 16 connections

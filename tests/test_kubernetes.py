@@ -20,9 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from containers import contract
+from containers import ROOT, contract
 
-ROOT = Path(__file__).resolve().parents[1]
 MANIFESTS = ROOT / "deploy" / "kubernetes"
 OVERLAYS = sorted(path.name for path in (MANIFESTS / "overlays").iterdir())
 # One overlay per image variant, named after it.

@@ -2,18 +2,16 @@
 
 import os
 import stat
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from containers.commands import run_python
 from project.secret_key import read_key_file
 from tests.app_user import APP_UID
 
-ROOT = Path(__file__).resolve().parent.parent
 PRINT_KEY = [
     *("shell", "--verbosity", "0"),
     *("-c", "from django.conf import settings; print(settings.SECRET_KEY)"),
@@ -31,13 +29,7 @@ def run(args, data_dir, **variables):
         "DJANGO_DATA_DIR": str(data_dir),
         "PATH": os.environ["PATH"],
     }
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env={**env, **variables},
-        capture_output=True,
-        text=True,
-    )
+    return run_python(*args, env={**env, **variables}, check=False)
 
 
 def key_of(data_dir, **variables):
