@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from benchmarks.results import Rebuild
 from containers import ROOT, compose, images
 from containers.commands import run
 from containers.docker import docker, new_name
@@ -55,10 +56,9 @@ def rebuild_after_code_change(variant):
         finally:
             docker("rmi", tag, check=False)
     steps = cached_steps(output)
-    return {
-        "seconds": seconds,
-        "changed_file": CHANGED_FILE,
-        "dependencies_cached": any(DEPENDENCY_STEP in step for step in steps),
-        # Titles cut short: enough to tell the steps apart in the JSON.
-        "cached_steps": [" ".join(step.split())[:72] for step in steps],
-    }
+    return Rebuild(
+        seconds=seconds,
+        changed_file=CHANGED_FILE,
+        dependencies_cached=any(DEPENDENCY_STEP in step for step in steps),
+        cached_steps=[" ".join(step.split())[:72] for step in steps],
+    )
