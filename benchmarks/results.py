@@ -13,6 +13,8 @@ import types
 import typing
 from dataclasses import dataclass
 
+# Keyword-only, so that a field that may be missing (None) sits where the
+# JSON has always had it, between required ones.
 record = dataclass(frozen=True, kw_only=True)
 
 

@@ -21,12 +21,7 @@ from dataclasses import dataclass
 
 from benchmarks import load, markup, memory, sizes, startup
 from benchmarks.references import FLASK, UVICORN
-from benchmarks.results import (
-    Ratios,
-    SetupFigures,
-    SideBySide,
-    SideBySidePlan,
-)
+from benchmarks.results import Ratios, SetupFigures, SideBySide, SideBySidePlan
 from benchmarks.stats import ratio, summary
 from containers.container import volume
 
