@@ -7,23 +7,22 @@ python -m benchmarks --scale           replicas on PostgreSQL behind nginx, besi
                                        one container on SQLite: scale.json
 python -m benchmarks --scale --quick   the same, every step once: scale-quick.json
 
-`make report` then publishes a full run and a full scale run in reports/ and
-DOCKER.md.
+Each prints where its figures went (benchmarks/results.py records, as JSON)
+and, for a run of the images, the targets missed. `make report` then
+publishes a full run and a full scale run in reports/ and DOCKER.md.
 """
 
 import argparse
-import json
 import sys
 
-from benchmarks import measure, scale
+from benchmarks import measure, results, scale
 from containers import RESULTS
-from reports import benchmarks as markdown
-from reports import scale as scale_markdown
 
 
-def write(name, results):
+def write(name, run):
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n")
+    results.write(RESULTS / name, run)
+    print(f"Figures in {(RESULTS / name).relative_to(RESULTS.parent)}.")
 
 
 def main(argv=None):
@@ -38,15 +37,23 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     if args.scale:
-        results = scale.measure(scale.QUICK if args.quick else scale.FULL)
-        write(f"{results['mode']}.json", results)
-        print(scale_markdown.section(results))
+        run = scale.measure(scale.QUICK if args.quick else scale.FULL)
+        write(f"{run.mode}.json", run)
+        for setup in run.setups:
+            print(
+                f"{setup.replicas} x {setup.database} through {setup.through}: "
+                f"{setup.load.requests_per_s:.0f} req/s, "
+                f"{setup.load.failures} failed"
+            )
         return 0
-    results = measure.measure(measure.QUICK if args.quick else measure.FULL)
-    write("benchmarks-quick.json" if args.quick else "benchmarks.json", results)
-    print(markdown.benchmarks_section(results))
-    missed = [c for c in results["targets"] if not c["met"]]
-    print(f"\n{len(missed)} of {len(results['targets'])} targets missed.")
+    run = measure.measure(measure.QUICK if args.quick else measure.FULL)
+    write("benchmarks-quick.json" if args.quick else "benchmarks.json", run)
+    for check in run.missed:
+        print(
+            f"missed: {check.variant}, {check.target}: "
+            f"{check.measured:.2f} against {check.limit:.2f}"
+        )
+    print(f"{len(run.missed)} of {len(run.targets)} targets missed.")
     return 0
 
 

@@ -9,8 +9,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from benchmarks.results import Rebuild
 from containers import ROOT, compose, images
-from containers.docker import new_name, run
+from containers.commands import run
+from containers.docker import docker, new_name
 
 # The file the one-line change goes into: app code, read by every request.
 CHANGED_FILE = "apps/clock/views.py"
@@ -52,12 +54,11 @@ def rebuild_after_code_change(variant):
                 code.write("# a one-line change, made by the benchmark\n")
             _, seconds, output = images.build(web, tag)
         finally:
-            run("docker", "rmi", tag, check=False)
+            docker("rmi", tag, check=False)
     steps = cached_steps(output)
-    return {
-        "seconds": seconds,
-        "changed_file": CHANGED_FILE,
-        "dependencies_cached": any(DEPENDENCY_STEP in step for step in steps),
-        # Titles cut short: enough to tell the steps apart in the JSON.
-        "cached_steps": [" ".join(step.split())[:72] for step in steps],
-    }
+    return Rebuild(
+        seconds=seconds,
+        changed_file=CHANGED_FILE,
+        dependencies_cached=any(DEPENDENCY_STEP in step for step in steps),
+        cached_steps=[" ".join(step.split())[:72] for step in steps],
+    )

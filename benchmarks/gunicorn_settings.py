@@ -5,8 +5,6 @@ the same run as the alternatives, so that the choice rests on one machine's
 figures taken side by side.
 """
 
-import math
-
 from benchmarks import targets
 
 SHIPPED = "shipped default"
@@ -35,42 +33,33 @@ CONFIGS = {
 }
 
 
-def score(load):
-    """Geometric mean of requests/s over every endpoint and connection level:
-    no single endpoint can carry a setting."""
-    rates = [f["requests_per_s"] for levels in load.values() for f in levels.values()]
-    return math.exp(sum(math.log(rate) for rate in rates) / len(rates))
-
-
 def faces_clients(measured):
     """A worker class fit to face clients directly: compose publishes gunicorn
     with no buffering proxy in front, and a sync worker is held by one slow
     client for a whole request (gunicorn's "Deploying" docs ask for such a
     proxy before sync). Sync is measured for comparison, never chosen."""
-    return "--worker-class sync" not in measured["env"].get("GUNICORN_CMD_ARGS", "")
+    return "--worker-class sync" not in measured.env.get("GUNICORN_CMD_ARGS", "")
 
 
 def meets_targets(measured, beside):
     """The targets for failures, the page's p99 and memory, against the
     reference servers measured beside the images (side_by_side's setups)."""
-    load = measured["load"]
-    page = load["/"][targets.P99_CONNECTIONS]
+    page = measured.load["/"][targets.P99_CONNECTIONS]
     return (
-        targets.failures(load) == 0
-        and page["p99_ms"] <= targets.page_p99_limit_ms(beside)
-        and measured["memory_after_load"]["container_mb"]
-        <= targets.memory_limit_mb(beside)
+        measured.failures == 0
+        and page.p99_ms <= targets.page_p99_limit_ms(beside)
+        and measured.memory_after_load.container_mb <= targets.memory_limit_mb(beside)
     )
 
 
 def best(measured, beside):
-    """The fastest setting that faces clients safely, preferring those that
-    meet the targets."""
+    """The fastest setting (by SettingFigures.score) that faces clients
+    safely, preferring those that meet the targets."""
     candidates = {name: m for name, m in measured.items() if faces_clients(m)}
     return max(
         candidates,
         key=lambda name: (
             meets_targets(candidates[name], beside),
-            score(candidates[name]["load"]),
+            candidates[name].score,
         ),
     )

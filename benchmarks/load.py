@@ -1,10 +1,12 @@
 """Throughput and latency under load, measured with wrk and benchmarks/wrk.lua."""
 
+import dataclasses
 import json
 from pathlib import Path
 
+from benchmarks.results import BestOfRuns, LoadFigures
 from benchmarks.stats import ratio
-from containers.docker import run
+from containers.commands import run
 
 SCRIPT = Path(__file__).with_name("wrk.lua")
 MARKER = "WRK_RESULT "
@@ -25,16 +27,16 @@ def parse(output):
         raise ValueError(f"no {MARKER.strip()} line in wrk's output:\n{output}")
     raw = json.loads(line.removeprefix(MARKER))
     seconds = raw["duration_us"] / 1e6
-    return {
-        "requests": raw["requests"],
-        "requests_per_s": raw["requests"] / seconds,
-        "p50_ms": raw["p50_us"] / 1e3,
-        "p99_ms": raw["p99_us"] / 1e3,
-        "max_ms": raw["max_us"] / 1e3,
-        "errors": sum(raw["errors"].values()),
-        "error_kinds": raw["errors"],
-        "non_2xx": raw["non_2xx"],
-    }
+    return LoadFigures(
+        requests=raw["requests"],
+        requests_per_s=raw["requests"] / seconds,
+        p50_ms=raw["p50_us"] / 1e3,
+        p99_ms=raw["p99_us"] / 1e3,
+        max_ms=raw["max_us"] / 1e3,
+        errors=sum(raw["errors"].values()),
+        error_kinds=raw["errors"],
+        non_2xx=raw["non_2xx"],
+    )
 
 
 def wrk(url, connections, seconds):
@@ -62,9 +64,13 @@ def warm_up(url, paths, connections):
 
 
 def best(runs):
-    """The run with the most requests per second: a burst of load from
-    elsewhere on the machine can only slow a run down."""
-    return max(runs, key=lambda figures: figures["requests_per_s"])
+    """The run with the most requests per second, with every run's rate: a
+    burst of load from elsewhere on the machine can only slow a run down."""
+    fastest = max(runs, key=lambda figures: figures.requests_per_s)
+    return BestOfRuns(
+        **{f.name: getattr(fastest, f.name) for f in dataclasses.fields(fastest)},
+        tries_requests_per_s=[figures.requests_per_s for figures in runs],
+    )
 
 
 # The ceiling is one bare app, whatever the path: its figures stand under this
@@ -77,8 +83,8 @@ def ratios(ours, reference):
     return {
         label: {
             level: ratio(
-                figures["requests_per_s"],
-                reference.get(label, reference.get(ANY_PATH))[level]["requests_per_s"],
+                figures.requests_per_s,
+                reference.get(label, reference.get(ANY_PATH))[level].requests_per_s,
             )
             for level, figures in levels.items()
         }

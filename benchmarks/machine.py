@@ -6,7 +6,9 @@ import platform
 import re
 from pathlib import Path
 
-from containers.docker import run
+from benchmarks.results import Engine, Machine
+from containers.commands import run
+from containers.docker import docker
 
 
 def _first(pattern, path):
@@ -15,21 +17,22 @@ def _first(pattern, path):
 
 
 def describe():
+    """(Machine, Engine) of this run."""
     memory_kb = int(_first(r"^MemTotal:\s+(\d+) kB", "/proc/meminfo"))
-    engine = json.loads(run("docker", "version", "--format", "{{json .}}").stdout)
+    engine = json.loads(docker("version", "--format", "{{json .}}").stdout)
     # wrk prints its version on its usage screen and exits 1.
     wrk = run("wrk", "--version", check=False).stdout.splitlines()[0]
-    return {
-        "machine": {
-            "cores": os.cpu_count(),
-            "cpu": _first(r"^model name\s*:(.*)$", "/proc/cpuinfo"),
-            "memory_gb": memory_kb / 1e6,
-            "kernel": platform.release(),
-        },
-        "engine": {
-            "docker": engine["Server"]["Version"],
-            "api": engine["Server"]["ApiVersion"],
-            "compose": run("docker", "compose", "version", "--short").stdout.strip(),
-            "load_generator": wrk,
-        },
-    }
+    return (
+        Machine(
+            cores=os.cpu_count(),
+            cpu=_first(r"^model name\s*:(.*)$", "/proc/cpuinfo"),
+            memory_gb=memory_kb / 1e6,
+            kernel=platform.release(),
+        ),
+        Engine(
+            docker=engine["Server"]["Version"],
+            api=engine["Server"]["ApiVersion"],
+            compose=docker("compose", "version", "--short").stdout.strip(),
+            load_generator=wrk,
+        ),
+    )

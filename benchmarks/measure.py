@@ -19,6 +19,20 @@ from benchmarks import (
     startup,
     targets,
 )
+from benchmarks.results import (
+    BenchmarkRun,
+    Builds,
+    ColdBuild,
+    Inventory,
+    Memory,
+    RunPlan,
+    ServingLoad,
+    SettingFigures,
+    SettingsSweep,
+    Startup,
+    VariantFigures,
+    from_json,
+)
 from containers import compose, contract, images
 from containers.container import volume
 
@@ -87,36 +101,41 @@ def endpoints(container):
 
 def measure_variant(variant, plan):
     web = compose.service(variant)
-    result = {"tag": web["image"]}
+    tag = web["image"]
     image_id, seconds, _ = images.build(web, no_cache=plan.cold_build)
-    if plan.cold_build:
-        result["build"] = {"cold": {"seconds": seconds, "image_id": image_id}}
     web = {**web, "image": image_id}
-    result["image_id"] = image_id
     base = contract.variants()[variant].final_base()
-    result["size"] = sizes.image_sizes(image_id, base)
     with volume() as data:
-        result["inside"], result["memory"], result["load"] = measure_serving(
-            web, data, plan
-        )
-        result["startup"] = {
-            **startup.cold_starts(web, data, plan.starts),
-            "floor_s": startup.floor(web, base, plan.starts),
-        }
+        inside, memory_used, served = measure_serving(web, data, plan)
+        to_200, to_healthy = startup.cold_starts(web, data, plan.starts)
+        floor = startup.floor(web, base, plan.starts)
+    builds = None
     if plan.cold_build:
-        result["build"]["rebuild"] = build.rebuild_after_code_change(variant)
-    return result
+        builds = Builds(
+            cold=ColdBuild(seconds=seconds, image_id=image_id),
+            rebuild=build.rebuild_after_code_change(variant),
+        )
+    return VariantFigures(
+        tag=tag,
+        build=builds,
+        image_id=image_id,
+        size=sizes.image_sizes(image_id, base),
+        inside=inside,
+        memory=memory_used,
+        load=served,
+        startup=Startup(to_first_200_s=to_200, to_healthy_s=to_healthy, floor_s=floor),
+    )
 
 
 def measure_serving(web, data, plan):
     """Ours with its shipped settings, the bare-WSGI ceiling, runserver."""
     with startup.serve(web, data, "ours") as ours:
-        inside = ours.probe("inventory")
+        inside = from_json(Inventory, ours.probe("inventory"))
         paths = endpoints(ours)
         time.sleep(SETTLE_SECONDS)
         idle = memory.snapshot(ours)
         ours_load = loaded(ours, paths, plan, plan.load_seconds)
-        used = {"idle": idle, "after_load": memory.snapshot(ours)}
+        used = Memory(idle=idle, after_load=memory.snapshot(ours))
     # The image's own command (gunicorn, its config), serving bare_wsgi.app.
     image = contract.image(web["image"])
     mount = (f"--volume={BARE_APP}:{BARE_MOUNT}/{BARE_APP.name}:ro",)
@@ -130,30 +149,31 @@ def measure_serving(web, data, plan):
     return (
         inside,
         used,
-        {
-            "static_path": paths["static"],
-            "ours": ours_load,
-            "ceiling": ceiling,
-            "runserver": runserver,
-            "ceiling_ratio": load.ratios(ours_load, ceiling),
-            "runserver_ratio": load.ratios(ours_load, runserver),
-        },
+        ServingLoad(
+            static_path=paths["static"],
+            ours=ours_load,
+            ceiling=ceiling,
+            runserver=runserver,
+            ceiling_ratio=load.ratios(ours_load, ceiling),
+            runserver_ratio=load.ratios(ours_load, runserver),
+        ),
     )
 
 
-def setups(results):
-    """Each variant measured, and each reference on the base variant's base."""
+def setups(variants):
+    """Each variant measured (VariantFigures by name), and each reference on
+    the base variant's base."""
     found = [
         side_by_side.Setup(
             name=variant,
-            web={**compose.service(variant), "image": result["image_id"]},
+            web={**compose.service(variant), "image": result.image_id},
             paths={"/": "/", "/api/time": "/api/time"},
             base=contract.variants()[variant].final_base(),
             keeps_data=True,
         )
-        for variant, result in results["variants"].items()
+        for variant, result in variants.items()
     ]
-    ours = results["variants"][references.BASE_VARIANT]["tag"]
+    ours = variants[references.BASE_VARIANT].tag
     web = compose.service(references.BASE_VARIANT)
     found += [
         side_by_side.Setup(
@@ -175,42 +195,43 @@ def compare_settings(variant, image_id, plan, beside):
         for name in plan.settings:
             env = gunicorn_settings.CONFIGS[name]
             with startup.serve(web, data, "settings", env=env) as server:
-                measured[name] = {
-                    "env": env,
-                    "load": loaded(server, endpoints(server), plan, plan.sweep_seconds),
-                    "memory_after_load": memory.snapshot(server),
-                }
-    return {
-        "variant": variant,
-        "configs": measured,
-        "best": gunicorn_settings.best(measured, beside),
-    }
+                measured[name] = SettingFigures(
+                    env=env,
+                    load=loaded(server, endpoints(server), plan, plan.sweep_seconds),
+                    memory_after_load=memory.snapshot(server),
+                )
+    return SettingsSweep(
+        variant=variant,
+        configs=measured,
+        best=gunicorn_settings.best(measured, beside),
+    )
 
 
 def measure(plan):
+    """A BenchmarkRun of the plan, its targets checked."""
     started = datetime.datetime.now(datetime.UTC)
-    results = {
-        "date": started.isoformat(timespec="seconds"),
-        "mode": plan.mode,
-        "plan": {
-            "starts": plan.starts,
-            "load_seconds": plan.load_seconds,
-            "sweep_seconds": plan.sweep_seconds,
-            "connections": list(plan.connections),
-            "wrk_threads": load.THREADS,
-        },
-        **machine.describe(),
-        "build_context_mb": sizes.build_context_mb(),
-        "variants": {v: measure_variant(v, plan) for v in plan.variants},
-    }
-    results["side_by_side"] = side_by_side.measure(setups(results), plan)
+    measured_on, engine = machine.describe()
+    context_mb = sizes.build_context_mb()
+    variants = {v: measure_variant(v, plan) for v in plan.variants}
+    beside = side_by_side.measure(setups(variants), plan)
     first = plan.variants[0]
-    results["gunicorn_settings"] = compare_settings(
-        first,
-        results["variants"][first]["image_id"],
-        plan,
-        results["side_by_side"]["setups"],
+    sweep = compare_settings(first, variants[first].image_id, plan, beside.setups)
+    return BenchmarkRun(
+        date=started.isoformat(timespec="seconds"),
+        mode=plan.mode,
+        plan=RunPlan(
+            starts=plan.starts,
+            load_seconds=plan.load_seconds,
+            sweep_seconds=plan.sweep_seconds,
+            connections=list(plan.connections),
+            wrk_threads=load.THREADS,
+        ),
+        machine=measured_on,
+        engine=engine,
+        build_context_mb=context_mb,
+        variants=variants,
+        side_by_side=beside,
+        gunicorn_settings=sweep,
+        targets=targets.check(variants, beside),
+        duration_s=(datetime.datetime.now(datetime.UTC) - started).seconds,
     )
-    results["targets"] = targets.check(results)
-    results["duration_s"] = (datetime.datetime.now(datetime.UTC) - started).seconds
-    return results

@@ -16,9 +16,10 @@ import time
 from dataclasses import dataclass
 
 from benchmarks import load, machine, startup
+from benchmarks.results import Limits, ScalePlan, ScaleRun, ScaleSetup
 from containers import ROOT, compose, contract, images, swarm, wait
 from containers.container import volume
-from containers.docker import new_name, run
+from containers.docker import docker, new_name
 from containers.http import free_port
 
 # nginx's configuration: its resolver keeps an answer `valid=` seconds, after
@@ -52,22 +53,24 @@ def resolve_seconds():
 
 def page_views(containers):
     """{container: page views its access log holds so far}."""
-    return {c: run("docker", "logs", c).stdout.count(PAGE_VIEW) for c in containers}
+    return {c: docker("logs", c).stdout.count(PAGE_VIEW) for c in containers}
 
 
 def limits(stack, service):
     """The CPU and memory limits the stack file sets on a service."""
     found = stack.inspect(service)["Spec"]["TaskTemplate"]["Resources"]["Limits"]
-    return {"cpus": found["NanoCPUs"] / 1e9, "memory_mb": found["MemoryBytes"] / 1e6}
+    return Limits(cpus=found["NanoCPUs"] / 1e9, memory_mb=found["MemoryBytes"] / 1e6)
 
 
 def measure(plan):
+    """A ScaleRun of the plan."""
     started = datetime.datetime.now(datetime.UTC)
+    measured_on, engine = machine.describe()
     variant = next(iter(contract.variants()))
     web = compose.service(variant)
     image_id, _, _ = images.build(web)
     repository = web["image"].rpartition(":")[0]
-    stack = swarm.Stack(
+    stack = swarm.SwarmStack(
         new_name("scale"),
         {
             "APP_IMAGE": repository,
@@ -113,40 +116,37 @@ def measure(plan):
         stack.remove()
         if created:
             swarm.leave()
-    return {
-        "date": started.isoformat(timespec="seconds"),
-        "mode": plan.mode,
-        "plan": {
-            "rounds": plan.rounds,
-            "load_seconds": plan.load_seconds,
-            "connections": plan.connections,
-            "wrk_threads": load.THREADS,
-        },
-        **machine.describe(),
-        "variant": variant,
-        "image_id": image_id,
-        "limits": stack_limits,
-        "setups": [
-            setup("SQLite", 1, "its published port", sqlite_runs),
+    return ScaleRun(
+        date=started.isoformat(timespec="seconds"),
+        mode=plan.mode,
+        plan=ScalePlan(
+            rounds=plan.rounds,
+            load_seconds=plan.load_seconds,
+            connections=plan.connections,
+            wrk_threads=load.THREADS,
+        ),
+        machine=measured_on,
+        engine=engine,
+        variant=variant,
+        image_id=image_id,
+        limits=stack_limits,
+        setups=[
+            ScaleSetup(
+                database="SQLite",
+                replicas=1,
+                through="its published port",
+                load=load.best(sqlite_runs),
+            ),
             *(
-                {
-                    **setup("PostgreSQL", replicas, "nginx", runs),
-                    "page_views_per_replica": spread[replicas],
-                }
+                ScaleSetup(
+                    database="PostgreSQL",
+                    replicas=replicas,
+                    through="nginx",
+                    load=load.best(runs),
+                    page_views_per_replica=spread[replicas],
+                )
                 for replicas, runs in replicated.items()
             ),
         ],
-        "duration_s": (datetime.datetime.now(datetime.UTC) - started).seconds,
-    }
-
-
-def setup(database, replicas, through, runs):
-    return {
-        "database": database,
-        "replicas": replicas,
-        "through": through,
-        "load": {
-            **load.best(runs),
-            "tries_requests_per_s": [run["requests_per_s"] for run in runs],
-        },
-    }
+        duration_s=(datetime.datetime.now(datetime.UTC) - started).seconds,
+    )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from benchmarks import load, markup, memory, sizes, startup
 from benchmarks.references import FLASK, UVICORN
+from benchmarks.results import Ratios, SetupFigures, SideBySide, SideBySidePlan
 from benchmarks.stats import ratio, summary
 from containers.container import volume
 
@@ -39,7 +40,7 @@ class Setup:
 
 
 def measure(setups, plan):
-    """{"plan", "setups": {name: figures}, "ratios": {ours: ratios}}."""
+    """Every setup's figures, and each of ours against the references."""
     connections = plan.connections[-1]
     with ExitStack() as volumes:
 
@@ -55,27 +56,28 @@ def measure(setups, plan):
         served = serve(setups, used, plan, connections)
         restarts = rounds(plan.starts, setups, lambda s, _: used[s.name])
     figures = {
-        setup.name: {
-            "image": setup.web["image"],
-            "first_start_s": summary(first_starts[setup.name]),
-            "restart_s": summary(restarts[setup.name]),
-            **served[setup.name],
-            "added_mb": sizes.image_sizes(setup.web["image"], setup.base)["added_mb"],
-        }
+        setup.name: SetupFigures(
+            image=setup.web["image"],
+            first_start_s=summary(first_starts[setup.name]),
+            restart_s=summary(restarts[setup.name]),
+            load=served[setup.name][0],
+            memory_mb=served[setup.name][1],
+            added_mb=sizes.image_sizes(setup.web["image"], setup.base).added_mb,
+        )
         for setup in setups
     }
     ours = [setup.name for setup in setups if setup.keeps_data]
-    return {
-        "plan": {
-            "rounds": plan.rounds,
-            "starts": plan.starts,
-            "load_seconds": plan.load_seconds,
-            "connections": connections,
-            "wrk_threads": load.THREADS,
-        },
-        "setups": figures,
-        "ratios": {name: ratios(figures, name) for name in ours},
-    }
+    return SideBySide(
+        plan=SideBySidePlan(
+            rounds=plan.rounds,
+            starts=plan.starts,
+            load_seconds=plan.load_seconds,
+            connections=connections,
+            wrk_threads=load.THREADS,
+        ),
+        setups=figures,
+        ratios={name: ratios(figures, name) for name in ours},
+    )
 
 
 def rounds(count, setups, volume_of):
@@ -91,8 +93,8 @@ def rounds(count, setups, volume_of):
 
 
 def serve(setups, used, plan, connections):
-    """{setup: {"load": {label: best figures}, "memory_mb"}} with every setup
-    running at once, each idle while another is loaded."""
+    """{setup: ({label: best figures}, memory MB)}, with every setup running
+    at once, each idle while another is loaded."""
     with ExitStack() as running:
         servers = {
             setup.name: running.enter_context(
@@ -112,16 +114,10 @@ def serve(setups, used, plan, connections):
                     figures = load.wrk(url, connections, plan.load_seconds)
                     runs[setup.name][label].append(figures)
         return {
-            name: {
-                "load": {
-                    label: {
-                        **load.best(tries),
-                        "tries_requests_per_s": [t["requests_per_s"] for t in tries],
-                    }
-                    for label, tries in runs[name].items()
-                },
-                "memory_mb": memory.container_mb(server),
-            }
+            name: (
+                {label: load.best(tries) for label, tries in runs[name].items()},
+                memory.container_mb(server),
+            )
             for name, server in servers.items()
         }
 
@@ -129,16 +125,15 @@ def serve(setups, used, plan, connections):
 def ratios(figures, name):
     """One of our images against the references: what the targets are set on."""
     ours, flask, uvicorn = figures[name], figures[FLASK], figures[UVICORN]
-    page, flask_page = ours["load"]["/"], flask["load"]["/"]
-    flask_start = flask["first_start_s"]["min"]
-    return {
-        "page_times_flask": ratio(page["requests_per_s"], flask_page["requests_per_s"]),
-        "page_p99_over_flask_ms": page["p99_ms"] - flask_page["p99_ms"],
-        "api_times_uvicorn_page": ratio(
-            ours["load"]["/api/time"]["requests_per_s"],
-            uvicorn["load"]["/"]["requests_per_s"],
+    page, flask_page = ours.load["/"], flask.load["/"]
+    flask_start = flask.first_start_s.min
+    return Ratios(
+        page_times_flask=ratio(page.requests_per_s, flask_page.requests_per_s),
+        page_p99_over_flask_ms=page.p99_ms - flask_page.p99_ms,
+        api_times_uvicorn_page=ratio(
+            ours.load["/api/time"].requests_per_s, uvicorn.load["/"].requests_per_s
         ),
-        "first_start_over_flask_s": ours["first_start_s"]["min"] - flask_start,
-        "restart_over_flask_s": ours["restart_s"]["min"] - flask_start,
-        "memory_times_uvicorn": ratio(ours["memory_mb"], uvicorn["memory_mb"]),
-    }
+        first_start_over_flask_s=ours.first_start_s.min - flask_start,
+        restart_over_flask_s=ours.restart_s.min - flask_start,
+        memory_times_uvicorn=ratio(ours.memory_mb, uvicorn.memory_mb),
+    )

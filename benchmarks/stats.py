@@ -3,17 +3,19 @@
 import re
 import statistics
 
+from benchmarks.results import Summary
+
 UNITS = {"B": 1, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "KB": 1e3, "MB": 1e6}
 
 
 def summary(samples):
     """Median, min and max of repeated measurements, with the samples kept."""
-    return {
-        "median": statistics.median(samples),
-        "min": min(samples),
-        "max": max(samples),
-        "samples": list(samples),
-    }
+    return Summary(
+        median=statistics.median(samples),
+        min=min(samples),
+        max=max(samples),
+        samples=list(samples),
+    )
 
 
 def ratio(ours, other):

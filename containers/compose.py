@@ -2,16 +2,18 @@
 
 `service()` is compose's resolved `web` service for a variant; `start_app()`
 runs its image by plain `docker run` with the same hardening, read from that
-configuration, so that nothing here restates it. A `Stack` is the whole of
-compose.yaml brought up under a project name of its own, on a free port.
+configuration, so that nothing here restates it. A `ComposeProject` is the
+whole of compose.yaml brought up under a project name of its own, on a free
+port.
 """
 
 import json
 from dataclasses import dataclass, field
 
 from containers import ROOT, contract
+from containers.commands import clean_environment
 from containers.container import Container
-from containers.docker import clean_environment, new_name, run
+from containers.docker import docker, new_name
 from containers.http import free_port, request
 
 # Seconds for `up --wait` to see every service healthy.
@@ -30,8 +32,8 @@ def environment(variant, **extra):
 
 def service(variant, directory=ROOT):
     """compose's resolved `web` service for a variant, from directory's compose.yaml."""
-    config = run(
-        *("docker", "compose", "--project-directory", str(directory)),
+    config = docker(
+        *("compose", "--project-directory", str(directory)),
         *("--file", str(directory / "compose.yaml"), "config", "--format", "json"),
         env=environment(variant),
     )
@@ -66,7 +68,7 @@ def start_app(web, *options, volume=None, env=None, command=(), kind="app"):
 
 
 @dataclass
-class Stack:
+class ComposeProject:
     """compose.yaml brought up as one variant, under a project name of its own."""
 
     variant: str
@@ -78,8 +80,8 @@ class Stack:
         return f"http://127.0.0.1:{self.port}"
 
     def compose(self, *args, timeout=600, check=True):
-        return run(
-            *("docker", "compose", "--project-name", self.project, *args),
+        return docker(
+            *("compose", "--project-name", self.project, *args),
             env=environment(self.variant, HOST_PORT=str(self.port)),
             timeout=timeout,
             check=check,

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from containers import wait
-from containers.docker import DockerError, new_name, run
+from containers.commands import CommandFailed
+from containers.docker import docker, new_name
 from containers.http import free_port, request
 
 PROBES = Path(__file__).with_name("probes")
@@ -42,10 +43,10 @@ class Container:
         flags += [f"--env={key}={value}" for key, value in (env or {}).items()]
         flags += [*options, image, *command]
         try:
-            run("docker", "run", "--detach", f"--name={name}", *flags)
-        except DockerError:
+            docker("run", "--detach", f"--name={name}", *flags)
+        except CommandFailed:
             # Created, but it could not start: nothing else would remove it.
-            run("docker", "rm", "--force", "--volumes", name, check=False)
+            docker("rm", "--force", "--volumes", name, check=False)
             raise
         return cls(name, url)
 
@@ -53,9 +54,9 @@ class Container:
         return request(self.url + path, **kwargs)
 
     def _exec(self, command, env, stdin):
+        """`docker exec`'s arguments, after `docker`."""
         flags = [f"--env={key}={value}" for key, value in (env or {}).items()]
         return [
-            "docker",
             "exec",
             *(["-i"] if stdin else []),
             *flags,
@@ -65,7 +66,7 @@ class Container:
 
     def exec(self, *command, env=None, input=None, check=True, timeout=300):
         """A command run inside, as the image's user."""
-        return run(
+        return docker(
             *self._exec(command, env, input is not None),
             input=input,
             check=check,
@@ -84,7 +85,7 @@ class Container:
     @contextmanager
     def python_running(self, probe, *args):
         """A probe left running (its stdout a pipe), killed on exit."""
-        command = self._exec(("python", "-", *map(str, args)), None, True)
+        command = ["docker", *self._exec(("python", "-", *map(str, args)), None, True)]
         with (PROBES / f"{probe}.py").open(encoding="utf-8") as script:
             process = subprocess.Popen(
                 command, stdin=script, stdout=subprocess.PIPE, text=True
@@ -107,14 +108,14 @@ class Container:
             return tar.extractfile(tar.getmembers()[0]).read()
 
     def inspect(self):
-        return json.loads(run("docker", "inspect", self.name).stdout)[0]
+        return json.loads(docker("inspect", self.name).stdout)[0]
 
     def state(self):
         return self.inspect()["State"]
 
     def logs(self):
         """What the container wrote, stdout then stderr."""
-        result = run("docker", "logs", self.name)
+        result = docker("logs", self.name)
         return result.stdout + result.stderr
 
     def wait_healthy(self, timeout=HEALTHY_WITHIN, since=None):
@@ -133,23 +134,23 @@ class Container:
 
     def wait_exit(self, timeout=300):
         """The exit status, once the container has stopped by itself."""
-        return int(run("docker", "wait", self.name, timeout=timeout).stdout)
+        return int(docker("wait", self.name, timeout=timeout).stdout)
 
     def stop(self, grace=None):
         """SIGTERM, then SIGKILL after `grace` seconds (docker's default if None)."""
         seconds = [] if grace is None else [f"--time={grace}"]
-        run("docker", "stop", *seconds, self.name, timeout=120)
+        docker("stop", *seconds, self.name, timeout=120)
 
     def remove(self):
-        run("docker", "rm", "--force", "--volumes", self.name, check=False)
+        docker("rm", "--force", "--volumes", self.name, check=False)
 
 
 @contextmanager
 def volume():
     """A named volume of its own, removed on exit."""
     name = new_name("data")
-    run("docker", "volume", "create", name)
+    docker("volume", "create", name)
     try:
         yield name
     finally:
-        run("docker", "volume", "rm", "--force", name, check=False)
+        docker("volume", "rm", "--force", name, check=False)

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from containers import ROOT
-from containers.docker import run
+from containers.docker import docker
 
 VARIANTS_FILE = ROOT / "docker" / "variants.yaml"
 # The stacks that run images beside the app (its database, a proxy): each
@@ -120,7 +120,7 @@ class Image:
 
 def image(reference):
     """An image's own declarations (USER, ENV PORT and DJANGO_DATA_DIR, EXPOSE)."""
-    facts = json.loads(run("docker", "image", "inspect", reference).stdout)[0]
+    facts = json.loads(docker("image", "inspect", reference).stdout)[0]
     config = facts["Config"]
     env = dict(item.split("=", 1) for item in config.get("Env") or ())
     user = config.get("User") or "0"

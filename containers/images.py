@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from containers.docker import new_name, run
+from containers.docker import docker, new_name
 
 
 def build(web, tag=None, no_cache=False):
@@ -23,8 +23,8 @@ def build(web, tag=None, no_cache=False):
         if value is not None
     ]
     since = time.monotonic()
-    result = run(
-        *("docker", "build", "--progress=plain", "--tag", tag or web["image"]),
+    result = docker(
+        *("build", "--progress=plain", "--tag", tag or web["image"]),
         *("--file", str(context / web["build"]["dockerfile"]), *arguments),
         *(["--no-cache"] if no_cache else []),
         str(context),
@@ -46,20 +46,20 @@ def build_context_image():
     """An image holding nothing but the build context, as the engine receives
     it after .dockerignore, under /context/; removed afterwards."""
     tag = f"{new_name('context')}:latest"
-    run(
-        *("docker", "build", "--quiet", "--tag", tag, "--file", "-", "."),
+    docker(
+        *("build", "--quiet", "--tag", tag, "--file", "-", "."),
         input="FROM scratch\nCOPY . /context/\n",
         timeout=120,
     )
     try:
         yield tag
     finally:
-        run("docker", "rmi", tag, check=False)
+        docker("rmi", tag, check=False)
 
 
 def filesystem(image):
     """{path: TarInfo} of an image's flattened filesystem."""
-    container = run("docker", "create", image, "none").stdout.strip()
+    container = docker("create", image, "none").stdout.strip()
     try:
         with tempfile.TemporaryFile() as archive:
             subprocess.run(
@@ -69,4 +69,4 @@ def filesystem(image):
             with tarfile.open(fileobj=archive) as tar:
                 return {member.name.rstrip("/"): member for member in tar.getmembers()}
     finally:
-        run("docker", "rm", container, check=False)
+        docker("rm", container, check=False)

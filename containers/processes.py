@@ -40,7 +40,7 @@ def roles(found):
     return found
 
 
-def gunicorn(container):
+def gunicorn_pids(container):
     """(master pid, sorted worker pids) of the one server in the container, once
     two looks half a second apart agree: the master forks its workers one
     after another, and the first may answer before the last is forked."""

@@ -11,8 +11,9 @@ import secrets
 from functools import partial
 
 from containers import wait
+from containers.commands import clean_environment
 from containers.contract import SWARM_STACK
-from containers.docker import clean_environment, run
+from containers.docker import docker
 
 # Every secret the stack file names: the variable holding the secret's name.
 SECRETS = {
@@ -25,7 +26,7 @@ POLL_SECONDS = 0.5
 
 
 def active():
-    info = run("docker", "info", "--format", "{{.Swarm.LocalNodeState}}")
+    info = docker("info", "--format", "{{.Swarm.LocalNodeState}}")
     return info.stdout.strip() == "active"
 
 
@@ -34,15 +35,15 @@ def init():
     (and so should leave it), False if one was active already."""
     if active():
         return False
-    run("docker", "swarm", "init", "--advertise-addr", "127.0.0.1")
+    docker("swarm", "init", "--advertise-addr", "127.0.0.1")
     return True
 
 
 def leave():
-    run("docker", "swarm", "leave", "--force")
+    docker("swarm", "leave", "--force")
 
 
-class Stack:
+class SwarmStack:
     """deploy/swarm/stack.yaml deployed as `name`, with secrets of its own.
 
     `variables` are the stack file's variables (APP_IMAGE, HTTP_PORT, ...);
@@ -67,16 +68,14 @@ class Stack:
         """Random values, piped to the engine: never written to a file."""
         for variable in SECRETS.values():
             name = self.variables[variable]
-            run(
-                "docker", "secret", "create", name, "-", input=secrets.token_urlsafe(48)
-            )
+            docker("secret", "create", name, "-", input=secrets.token_urlsafe(48))
 
     def deploy(self, **changes):
         """Deploy, or redeploy with some variables changed (an update). Images
         are the engine's own: no registry is asked for their digests."""
         self.variables.update(changes)
-        run(
-            *("docker", "stack", "deploy", "--resolve-image", "never", "--prune"),
+        docker(
+            *("stack", "deploy", "--resolve-image", "never", "--prune"),
             *("--compose-file", str(SWARM_STACK), self.name),
             env=clean_environment(**self.variables),
         )
@@ -93,11 +92,11 @@ class Stack:
         return self._tasks(service)
 
     def _tasks(self, service, *filters):
-        ids = run(
-            *("docker", "service", "ps", "--quiet", "--no-trunc", *filters),
+        ids = docker(
+            *("service", "ps", "--quiet", "--no-trunc", *filters),
             self.service(service),
         ).stdout.split()
-        return json.loads(run("docker", "inspect", *ids).stdout) if ids else []
+        return json.loads(docker("inspect", *ids).stdout) if ids else []
 
     def containers(self, service):
         """Container ids of the service's running tasks."""
@@ -131,8 +130,8 @@ class Stack:
 
     def history(self, service):
         """`docker service ps`: every task the service has had, and its error."""
-        return run(
-            *("docker", "service", "ps", "--no-trunc", "--format"),
+        return docker(
+            *("service", "ps", "--no-trunc", "--format"),
             "{{.Name}} {{.Image}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
             self.service(service),
         ).stdout
@@ -155,28 +154,28 @@ class Stack:
         return wait.until(finished, timeout, what, interval=POLL_SECONDS)
 
     def inspect(self, service):
-        found = run("docker", "service", "inspect", self.service(service)).stdout
+        found = docker("service", "inspect", self.service(service)).stdout
         return json.loads(found)[0]
 
     def update(self, service, *options):
         """`docker service update`, waiting until the update has converged."""
-        run(
-            *("docker", "service", "update", "--quiet", "--detach=false", *options),
+        docker(
+            *("service", "update", "--quiet", "--detach=false", *options),
             self.service(service),
             timeout=WAIT_SECONDS,
         )
 
     def logs(self, service):
-        return run("docker", "service", "logs", "--raw", self.service(service)).stdout
+        return docker("service", "logs", "--raw", self.service(service)).stdout
 
     def remove(self):
         """The stack, its volumes and its secrets, waiting for each to go."""
         label = f"label=com.docker.stack.namespace={self.name}"
 
         def gone(*listing):
-            return not run("docker", *listing, "--quiet", "--filter", label).stdout
+            return not docker(*listing, "--quiet", "--filter", label).stdout
 
-        run("docker", "stack", "rm", self.name, check=False)
+        docker("stack", "rm", self.name, check=False)
         for kind, listing in (
             ("containers", ("ps", "--all")),
             ("networks", ("network", "ls")),
@@ -185,8 +184,8 @@ class Stack:
             wait.until(
                 partial(gone, *listing), WAIT_SECONDS, what, interval=POLL_SECONDS
             )
-        volumes = run("docker", "volume", "ls", "--quiet", "--filter", label).stdout
+        volumes = docker("volume", "ls", "--quiet", "--filter", label).stdout
         if volumes := volumes.split():
-            run("docker", "volume", "rm", *volumes)
+            docker("volume", "rm", *volumes)
         names = [self.variables[variable] for variable in SECRETS.values()]
-        run("docker", "secret", "rm", *names, check=False)
+        docker("secret", "rm", *names, check=False)

@@ -11,14 +11,18 @@ reports/ alone, so that running it twice changes nothing.
 import json
 import shutil
 import sys
-from pathlib import Path
 
+from benchmarks import results
 from containers import RESULTS, ROOT
-from reports import benchmarks, reliability, scale
+from reports import benchmarks, published, reliability, scale
 from reports.markdown import replace_section
 
-REPORTS = Path(__file__).resolve().parent
 DOCKER_MD = ROOT / "DOCKER.md"
+# Runs published whole: the one in test-results/ replaces reports/' own.
+RUNS = {
+    published.BENCHMARKS: results.BenchmarkRun,
+    published.SCALE: results.ScaleRun,
+}
 
 
 def read(path):
@@ -31,42 +35,41 @@ def write(path, data):
 
 def publish():
     """Carry the figures of test-results/ into reports/; the names published."""
-    published = []
-    for name in ("benchmarks.json", "scale.json"):
-        if (RESULTS / name).exists():
-            shutil.copyfile(RESULTS / name, REPORTS / name)
-            published.append(name)
+    published_names = []
+    for report, kind in RUNS.items():
+        if (RESULTS / report.name).exists():
+            # Read as records first: a run that is not one is never published.
+            results.write(report, results.read(RESULTS / report.name, kind))
+            published_names.append(report.name)
     if (RESULTS / "reliability.json").exists():
-        report = REPORTS / "reliability.json"
-        merged = reliability.merge(read(report), read(RESULTS / "reliability.json"))
-        write(report, merged)
-        published.append("reliability.json")
+        merged = reliability.merge(
+            published.reliability(), read(RESULTS / "reliability.json")
+        )
+        write(published.RELIABILITY, merged)
+        published_names.append(published.RELIABILITY.name)
     for sbom in sorted(RESULTS.glob("sbom-*.json")):
-        shutil.copyfile(sbom, REPORTS / sbom.name)
-        published.append(sbom.name)
-    return published
+        shutil.copyfile(sbom, published.REPORTS / sbom.name)
+        published_names.append(sbom.name)
+    return published_names
 
 
 def redraw():
     """DOCKER.md's generated sections from reports/."""
-    figures = read(REPORTS / "benchmarks.json")
+    run = published.benchmarks()
     text = DOCKER_MD.read_text(encoding="utf-8")
-    text = replace_section(text, "images", benchmarks.images_section(figures))
-    text = replace_section(text, "benchmarks", benchmarks.benchmarks_section(figures))
-    scaled = REPORTS / "scale.json"
+    text = replace_section(text, "images", benchmarks.images_section(run))
+    text = replace_section(text, "benchmarks", benchmarks.benchmarks_section(run))
+    text = replace_section(text, "scaling", scale.section(published.scale()))
     text = replace_section(
-        text, "scaling", scale.section(read(scaled) if scaled.exists() else None)
-    )
-    text = replace_section(
-        text, "reliability", reliability.section(read(REPORTS / "reliability.json"))
+        text, "reliability", reliability.section(published.reliability())
     )
     DOCKER_MD.write_text(text, encoding="utf-8")
 
 
 def main():
-    published = publish()
+    names = publish()
     redraw()
-    print(f"Published: {', '.join(published) or 'nothing new'}; DOCKER.md redrawn.")
+    print(f"Published: {', '.join(names) or 'nothing new'}; DOCKER.md redrawn.")
     return 0
 
 

@@ -13,7 +13,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -21,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from containers import ROOT, wait
-from containers.docker import clean_environment
+from containers import wait
+from containers.commands import clean_environment, run_python, start_python
 from containers.http import free_port
 
 CONFIG = "docker/gunicorn.conf.py"
@@ -50,15 +49,13 @@ def static_root():
     root = tempfile.mkdtemp(prefix="moscow-clock-static-")
     atexit.register(shutil.rmtree, root, ignore_errors=True)
     with tempfile.TemporaryDirectory() as data_dir:
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=ROOT,
+        run_python(
+            *("manage.py", "collectstatic", "--noinput", "-v", "0"),
             env=clean_environment(
                 DJANGO_DATA_DIR=data_dir,
                 DJANGO_SETTINGS_MODULE="tests.serving_settings",
                 TEST_STATIC_ROOT=root,
             ),
-            check=True,
             timeout=120,
         )
     return root
@@ -92,12 +89,9 @@ def start(data_dir, env=None, port=None):
         prefix="gunicorn-", suffix=".log", delete=False
     ) as sink:
         log = Path(sink.name)
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "gunicorn", "-c", CONFIG),
-                *("--bind", f"127.0.0.1:{port}"),
-            ],
-            cwd=ROOT,
+        process = start_python(
+            *("-m", "gunicorn", "-c", CONFIG),
+            *("--bind", f"127.0.0.1:{port}"),
             env=server_environment(data_dir, env),
             stdout=sink,
             stderr=subprocess.STDOUT,

@@ -1,4 +1,5 @@
-"""The benchmark harness's pure parts: parsing, arithmetic, DOCKER.md rewriting.
+"""The benchmark harness's pure parts: parsing, arithmetic, its records and
+their JSON, and how reports/ draws them.
 
 Nothing here starts a container; `python -m benchmarks --quick` runs the rest.
 """
@@ -6,7 +7,6 @@ Nothing here starts a container; `python -m benchmarks --quick` runs the rest.
 import json
 import re
 import shlex
-from pathlib import Path
 
 import pytest
 
@@ -16,17 +16,43 @@ from benchmarks import (
     load,
     markup,
     measure,
-    scale,
+    results,
     side_by_side,
     targets,
 )
 from benchmarks.references import FLASK, UVICORN
+from benchmarks.results import (
+    BenchmarkRun,
+    Engine,
+    ImageFacts,
+    ImageSize,
+    Inventory,
+    Limits,
+    LoadFigures,
+    Machine,
+    Memory,
+    MemorySnapshot,
+    RunPlan,
+    ScalePlan,
+    ScaleRun,
+    ScaleSetup,
+    ServingLoad,
+    SettingFigures,
+    SettingsSweep,
+    SetupFigures,
+    SideBySide,
+    SideBySidePlan,
+    Startup,
+    Summary,
+    VariantFigures,
+    to_json,
+)
 from benchmarks.stats import parse_size, ratio, summary
+from containers import ROOT
 from reports import benchmarks as report
+from reports import published
 from reports import scale as scale_report
 from reports.markdown import replace_section
-
-ROOT = Path(__file__).resolve().parents[1]
 
 WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8000/api/time
   2 threads and 16 connections
@@ -38,16 +64,26 @@ WRK_RESULT {"requests": 2400, "duration_us": 2000000, "p50_us": 12100, \
 
 
 def figures(rps, p99=10.0, failed=0):
-    return {"requests_per_s": rps, "p99_ms": p99, "errors": failed, "non_2xx": 0}
+    return LoadFigures(
+        requests=int(rps * 10),
+        requests_per_s=rps,
+        p50_ms=5.0,
+        p99_ms=p99,
+        max_ms=p99 * 2,
+        errors=failed,
+        error_kinds={"timeout": failed},
+        non_2xx=0,
+    )
 
 
 def test_it_reads_wrk_figures_from_the_script_line():
     parsed = load.parse(WRK_OUTPUT)
-    assert parsed["requests_per_s"] == 1200
-    assert parsed["p50_ms"] == 12.1
-    assert parsed["p99_ms"] == 21.85
-    assert parsed["errors"] == 3
-    assert parsed["non_2xx"] == 5
+    assert parsed.requests_per_s == 1200
+    assert parsed.p50_ms == 12.1
+    assert parsed.p99_ms == 21.85
+    assert parsed.errors == 3
+    assert parsed.non_2xx == 5
+    assert parsed.failures == 8
 
 
 def test_it_refuses_wrk_output_without_the_script_line():
@@ -56,12 +92,9 @@ def test_it_refuses_wrk_output_without_the_script_line():
 
 
 def test_it_summarises_samples_by_median_min_and_max():
-    assert summary([0.5, 0.3, 0.9, 0.4]) == {
-        "median": 0.45,
-        "min": 0.3,
-        "max": 0.9,
-        "samples": [0.5, 0.3, 0.9, 0.4],
-    }
+    assert summary([0.5, 0.3, 0.9, 0.4]) == Summary(
+        median=0.45, min=0.3, max=0.9, samples=[0.5, 0.3, 0.9, 0.4]
+    )
 
 
 def test_it_gives_no_ratio_against_nothing():
@@ -123,21 +156,31 @@ def test_it_lists_the_steps_buildkit_took_from_its_cache():
     assert not any("apps/" in step for step in steps)
 
 
+def memory_snapshot(container_mb):
+    return MemorySnapshot(
+        container_mb=container_mb,
+        processes=[],
+        worker_pss_mb=[20.0],
+        worker_rss_mb=[40.0],
+        serving_pss_mb=30.0,
+    )
+
+
 def beside(flask_p99=30.0, uvicorn_mb=60.0):
     """side_by_side's setups, the references alone."""
     return {
-        FLASK: {"load": {"/": figures(1000, p99=flask_p99)}, "memory_mb": 24.0},
-        UVICORN: {"load": {"/": figures(1800)}, "memory_mb": uvicorn_mb},
+        FLASK: setup_figures(1000, flask_p99, 0.44, 0.45, 24.0),
+        UVICORN: setup_figures(1800, 16.0, 1.31, 1.30, uvicorn_mb),
     }
 
 
 def test_it_picks_the_fastest_setting_that_faces_clients_safely():
     def measured(env, rps, memory_mb=80.0):
-        return {
-            "env": env,
-            "load": {"/": {"16": figures(rps)}},
-            "memory_after_load": {"container_mb": memory_mb},
-        }
+        return SettingFigures(
+            env=env,
+            load={"/": {"16": figures(rps)}},
+            memory_after_load=memory_snapshot(memory_mb),
+        )
 
     settings = {
         "sync": measured({"GUNICORN_CMD_ARGS": gunicorn_settings.SYNC}, 3000),
@@ -153,11 +196,11 @@ def test_it_picks_the_fastest_setting_that_faces_clients_safely():
 
 
 def test_it_holds_a_setting_to_the_page_p99_of_flask():
-    measured = {
-        "env": {},
-        "load": {"/": {"16": figures(2000, p99=31.0)}},
-        "memory_after_load": {"container_mb": 50.0},
-    }
+    measured = SettingFigures(
+        env={},
+        load={"/": {"16": figures(2000, p99=31.0)}},
+        memory_after_load=memory_snapshot(50.0),
+    )
     assert not gunicorn_settings.meets_targets(measured, beside(flask_p99=30.0))
     assert gunicorn_settings.meets_targets(measured, beside(flask_p99=31.0))
 
@@ -167,9 +210,11 @@ def test_it_takes_the_static_file_from_the_page():
     assert measure.static_path(page) == "/static/clock/favicon.1a2b3c.svg"
 
 
-def test_it_keeps_the_fastest_of_several_wrk_runs():
-    runs = [figures(900, p99=40.0), figures(1100, p99=35.0), figures(1000)]
-    assert load.best(runs) == runs[1]
+def test_it_keeps_the_fastest_of_several_wrk_runs_and_every_try():
+    runs = [figures(900, p99=40.0), figures(1100, p99=35.0, failed=2), figures(1000)]
+    best = load.best(runs)
+    assert (best.requests_per_s, best.p99_ms, best.failures) == (1100, 35.0, 2)
+    assert best.tries_requests_per_s == [900, 1100, 1000]
 
 
 OUR_PAGE = """<link rel="stylesheet" href="/static/clock/clock.0123456789ab.css">
@@ -192,17 +237,20 @@ def test_it_refuses_a_page_with_other_markup_and_shows_the_difference():
         markup.check({"alpine": OUR_PAGE, FLASK: other})
 
 
-def setup_figures(page_rps, page_p99, first, restart, memory_mb, api_rps=None):
-    paths = {"/": figures(page_rps, p99=page_p99)}
+def setup_figures(
+    page_rps, page_p99, first, restart, memory_mb, api_rps=None, api_failed=0
+):
+    paths = {"/": load.best([figures(page_rps, p99=page_p99)])}
     if api_rps is not None:
-        paths["/api/time"] = figures(api_rps)
-    return {
-        "load": paths,
-        "first_start_s": summary([first + 0.2, first]),
-        "restart_s": summary([restart, restart + 0.1]),
-        "memory_mb": memory_mb,
-        "added_mb": 30.0,
-    }
+        paths["/api/time"] = load.best([figures(api_rps, failed=api_failed)])
+    return SetupFigures(
+        image="sha256:0123",
+        first_start_s=summary([first + 0.2, first]),
+        restart_s=summary([restart, restart + 0.1]),
+        load=paths,
+        memory_mb=memory_mb,
+        added_mb=30.0,
+    )
 
 
 SETUPS = {
@@ -214,40 +262,105 @@ SETUPS = {
 
 def test_it_sets_our_image_against_the_references_by_their_best_starts():
     ratios = side_by_side.ratios(SETUPS, "alpine")
-    assert ratios["page_times_flask"] == 1.6
-    assert ratios["page_p99_over_flask_ms"] == -7.0
-    assert ratios["api_times_uvicorn_page"] == 1900 / 1800
-    assert ratios["first_start_over_flask_s"] == pytest.approx(0.26)
-    assert ratios["restart_over_flask_s"] == pytest.approx(0.06)
-    assert ratios["memory_times_uvicorn"] == 50 / 37
+    assert ratios.page_times_flask == 1.6
+    assert ratios.page_p99_over_flask_ms == -7.0
+    assert ratios.api_times_uvicorn_page == 1900 / 1800
+    assert ratios.first_start_over_flask_s == pytest.approx(0.26)
+    assert ratios.restart_over_flask_s == pytest.approx(0.06)
+    assert ratios.memory_times_uvicorn == 50 / 37
 
 
-def variant_result(static_p99=10.0, static_share=0.7):
-    return {
-        "size": {"added_mb": 32.0},
-        "load": {
-            "ours": {"static": {"16": figures(3000, p99=static_p99)}},
-            "ceiling_ratio": {"static": {"16": static_share}},
-        },
+MACHINE = Machine(cores=2, cpu="AMD EPYC", memory_gb=24.7, kernel="6.18")
+ENGINE = Engine(docker="20.10", api="1.41", compose="2.40", load_generator="wrk 4.1")
+
+
+def variant_figures(static_p99=10.0, static_share=0.7):
+    """One variant's figures: what the targets read, the rest plausible."""
+    endpoints = {
+        "/": {"16": figures(1600)},
+        "/api/time": {"16": figures(1900)},
+        "static": {"16": figures(3000, p99=static_p99)},
     }
+    base = ImageFacts(
+        image="python:3.13-alpine", size_mb=50.0, layers=1, user="0", from_registry=True
+    )
+    start = summary([0.5, 0.6])
+    return VariantFigures(
+        tag="moscow-clock:alpine",
+        image_id="sha256:0123",
+        size=ImageSize(
+            image="sha256:0123",
+            size_mb=82.0,
+            layers=5,
+            user="65532:65532",
+            from_registry=False,
+            base=base,
+            added_mb=32.0,
+            added_layers=4,
+        ),
+        inside=Inventory(
+            python="3.13.5",
+            packages={"Django": "6.1"},
+            shells=["/bin/sh"],
+            pip_importable=False,
+            stdlib_compiled_share=1.0,
+        ),
+        memory=Memory(idle=memory_snapshot(40.0), after_load=memory_snapshot(50.0)),
+        load=ServingLoad(
+            static_path="/static/clock/clock.0123456789ab.css",
+            ours=endpoints,
+            ceiling={load.ANY_PATH: {"16": figures(4000)}},
+            runserver=endpoints,
+            ceiling_ratio={"static": {"16": static_share}},
+            runserver_ratio={"static": {"16": 1.0}},
+        ),
+        startup=Startup(to_first_200_s=start, to_healthy_s=start, floor_s=start),
+    )
 
 
-def run_results(setups):
-    return {
-        "variants": {"alpine": variant_result()},
-        "side_by_side": {
-            "setups": setups,
-            "ratios": {"alpine": side_by_side.ratios(setups, "alpine")},
-        },
-    }
+def benchmark_run(setups):
+    """A run of the alpine image beside the references, its targets checked
+    as a run checks them."""
+    variants = {"alpine": variant_figures()}
+    beside = SideBySide(
+        plan=SideBySidePlan(
+            rounds=2, starts=5, load_seconds=10, connections=16, wrk_threads=2
+        ),
+        setups=setups,
+        ratios={"alpine": side_by_side.ratios(setups, "alpine")},
+    )
+    setting = SettingFigures(
+        env={},
+        load=variants["alpine"].load.ours,
+        memory_after_load=memory_snapshot(50.0),
+    )
+    return BenchmarkRun(
+        date="2026-11-28T15:00:00+00:00",
+        mode="quick",
+        plan=RunPlan(
+            starts=5, load_seconds=10, sweep_seconds=5, connections=[16], wrk_threads=2
+        ),
+        machine=MACHINE,
+        engine=ENGINE,
+        build_context_mb=0.06,
+        variants=variants,
+        side_by_side=beside,
+        gunicorn_settings=SettingsSweep(
+            variant="alpine",
+            configs={"shipped default": setting},
+            best="shipped default",
+        ),
+        targets=targets.check(variants, beside),
+        duration_s=60,
+    )
 
 
-def missed(results):
-    return [c["target"] for c in targets.check(results) if not c["met"]]
+def missed(setups):
+    return [check.target for check in benchmark_run(setups).missed]
 
 
 def test_it_meets_every_target_when_ours_beats_the_references():
-    assert missed(run_results(SETUPS)) == []
+    assert missed(SETUPS) == []
 
 
 def test_it_misses_the_targets_ours_falls_short_of():
@@ -255,7 +368,7 @@ def test_it_misses_the_targets_ours_falls_short_of():
         **SETUPS,
         "alpine": setup_figures(1400, 28.0, 0.80, 0.60, 50.0, api_rps=1900),
     }
-    assert missed(run_results(slower)) == [
+    assert missed(slower) == [
         "`/` req/s, times Flask's",
         "`/` p99 ms over Flask's",
         "s to first 200, restart over Flask's first start",
@@ -264,24 +377,15 @@ def test_it_misses_the_targets_ours_falls_short_of():
 
 
 def test_it_counts_failures_beside_the_references_as_errors():
-    failing = {**SETUPS, "alpine": {**SETUPS["alpine"]}}
-    failing["alpine"]["load"] = {
-        **SETUPS["alpine"]["load"],
-        "/api/time": figures(1900, failed=3),
+    failing = {
+        **SETUPS,
+        "alpine": setup_figures(1600, 20.0, 0.70, 0.50, 50.0, 1900, api_failed=3),
     }
-    assert missed(run_results(failing)) == ["errors and non-2xx under load"]
+    assert missed(failing) == ["errors and non-2xx under load"]
 
 
 def test_it_shows_every_server_side_by_side_with_the_ratios():
-    results = run_results(SETUPS)
-    results["side_by_side"]["plan"] = {
-        "rounds": 2,
-        "starts": 5,
-        "load_seconds": 10,
-        "connections": 16,
-        "wrk_threads": 2,
-    }
-    section = report.side_by_side_section(results)
+    section = report.side_by_side_section(benchmark_run(SETUPS))
     figures_table, ratios_table = section.split("\n\nOurs against the references")
     assert "best of 2 runs of 10 s" in figures_table
     assert "| alpine | 1600 | 20.0 ms | 1900 | " in figures_table
@@ -326,31 +430,35 @@ def test_it_lets_renovate_refresh_the_pins_of_a_reference(pins):
     assert [source for source in sources if not (pins.parent / source).is_file()] == []
 
 
-def scale_setup(database, replicas, through, rps, failed=0):
-    return {
-        "database": database,
-        "replicas": replicas,
-        "through": through,
-        "load": {**figures(rps, failed=failed), "p50_ms": 5.0},
-    }
+def scale_setup(database, replicas, through, rps, failed=0, views=None):
+    return ScaleSetup(
+        database=database,
+        replicas=replicas,
+        through=through,
+        load=load.best([figures(rps, failed=failed)]),
+        page_views_per_replica=views,
+    )
 
 
-SCALE_RUN = {
-    "date": "2026-11-28T15:00:00+00:00",
-    "mode": "scale",
-    "machine": {"cores": 2, "cpu": "AMD EPYC"},
-    "plan": {"rounds": 2, "load_seconds": 10, "connections": 16, "wrk_threads": 2},
-    "variant": "alpine",
-    "limits": {"proxy": {"cpus": 0.5}, "web": {"cpus": 1.0}},
-    "setups": [
+SCALE_RUN = ScaleRun(
+    date="2026-11-28T15:00:00+00:00",
+    mode="scale",
+    plan=ScalePlan(rounds=2, load_seconds=10, connections=16, wrk_threads=2),
+    machine=MACHINE,
+    engine=ENGINE,
+    variant="alpine",
+    image_id="sha256:0123",
+    limits={
+        "proxy": Limits(cpus=0.5, memory_mb=64.0),
+        "web": Limits(cpus=1.0, memory_mb=256.0),
+    },
+    setups=[
         scale_setup("SQLite", 1, "its published port", 900),
         scale_setup("PostgreSQL", 1, "nginx", 400),
-        {
-            **scale_setup("PostgreSQL", 2, "nginx", 600, failed=2),
-            "page_views_per_replica": [450, 750],
-        },
+        scale_setup("PostgreSQL", 2, "nginx", 600, failed=2, views=[450, 750]),
     ],
-}
+    duration_s=120,
+)
 
 
 def test_it_shows_each_replica_count_beside_the_sqlite_container():
@@ -368,9 +476,49 @@ def test_it_says_how_to_publish_a_scale_run_before_there_is_one():
     assert "python -m benchmarks --scale" in scale_report.section(None)
 
 
-def test_it_keeps_the_best_run_of_a_replica_count_and_every_try():
-    runs = [figures(500), figures(700), figures(600)]
-    setup = scale.setup("PostgreSQL", 2, "nginx", runs)
-    assert setup["load"]["requests_per_s"] == 700
-    assert setup["load"]["tries_requests_per_s"] == [500, 700, 600]
-    assert scale_report.setup_name(setup) == "2 replicas behind nginx"
+def test_it_names_a_setup_by_its_replicas_and_what_it_is_reached_through():
+    one, first, second = SCALE_RUN.setups
+    assert scale_report.setup_name(one) == "one container"
+    assert scale_report.setup_name(first) == "1 replica behind nginx"
+    assert scale_report.setup_name(second) == "2 replicas behind nginx"
+
+
+def test_it_writes_a_run_as_json_that_reads_back_as_the_same_run(tmp_path):
+    for run, kind in ((benchmark_run(SETUPS), BenchmarkRun), (SCALE_RUN, ScaleRun)):
+        results.write(tmp_path / "run.json", run)
+        assert results.read(tmp_path / "run.json", kind) == run
+
+
+def test_it_leaves_out_what_a_run_did_not_measure():
+    """A quick run has no build figures; the SQLite container no spread."""
+    written = to_json(benchmark_run(SETUPS))
+    assert "build" not in written["variants"]["alpine"]
+    assert "page_views_per_replica" not in to_json(SCALE_RUN)["setups"][0]
+
+
+@pytest.mark.parametrize("path", [published.BENCHMARKS, published.SCALE])
+def test_it_reads_the_published_figures_losing_nothing(path):
+    kind = BenchmarkRun if path == published.BENCHMARKS else ScaleRun
+    run = results.read(path, kind)
+    assert to_json(run) == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_it_draws_the_published_figures_as_docker_md_holds_them():
+    docker_md = (ROOT / "DOCKER.md").read_text(encoding="utf-8")
+    sections = {
+        "images": report.images_section(published.benchmarks()),
+        "benchmarks": report.benchmarks_section(published.benchmarks()),
+        "scaling": scale_report.section(published.scale()),
+    }
+    for name, body in sections.items():
+        assert replace_section(docker_md, name, body) == docker_md, name
+
+
+def test_it_keeps_the_benchmarks_free_of_imports_from_the_reports():
+    """reports/ draws what benchmarks/ measures, never the other way round."""
+    importing = [
+        path.relative_to(ROOT)
+        for path in ROOT.glob("benchmarks/**/*.py")
+        if re.search(r"^\s*(from|import) reports\b", path.read_text(), flags=re.M)
+    ]
+    assert importing == []

@@ -2,13 +2,12 @@
 container reads them; without them, SQLite in the data directory as before."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
+from containers.commands import run_python
 from tests import serving
-from tests.test_settings import ROOT, error_line, printed, setup_with
+from tests.test_settings import error_line, printed, setup_with
 
 SECRET = "s3cret-Pa55"  # noqa: S105 (a test value, shown nowhere)
 DEFAULT = "__import__('json').dumps(s.DATABASES['default'], default=str)"
@@ -149,12 +148,10 @@ def test_gunicorn_stops_with_one_line_naming_the_variable(tmp_path):
 
 def test_the_migrate_command_stops_with_one_line_naming_the_variable(tmp_path):
     url = f"postgres://clock:{SECRET}@db:port/clock"
-    result = subprocess.run(
-        [sys.executable, "-m", "project.migrate"],
-        cwd=ROOT,
+    result = run_python(
+        *("-m", "project.migrate"),
         env=serving.server_environment(tmp_path, {"DATABASE_URL": url}),
-        capture_output=True,
-        text=True,
+        check=False,
         timeout=60,
     )
     assert result.returncode == 1
@@ -174,14 +171,12 @@ WAIT = {"DATABASE_WAIT_SECONDS": "3"}
 
 
 def test_the_migrate_command_fails_with_one_line_when_the_server_is_away(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "project.migrate"],
-        cwd=ROOT,
+    result = run_python(
+        *("-m", "project.migrate"),
         env=serving.server_environment(
             tmp_path, {"DATABASE_URL": unreachable_url(), **WAIT}
         ),
-        capture_output=True,
-        text=True,
+        check=False,
         timeout=60,
     )
     assert result.returncode == 1

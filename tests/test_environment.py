@@ -2,11 +2,11 @@
 pass-through list: one set of names, held together here."""
 
 import re
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from containers import ROOT
+
 # The env_* helpers of project/env.py, called with the variable's name first.
 READ = re.compile(r"\benv_[a-z]+\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']")
 

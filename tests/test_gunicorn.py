@@ -1,16 +1,15 @@
 """The app behind gunicorn, started with the images' own configuration."""
 
 import re
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from containers import ROOT
+from containers.commands import run_python
 from tests import serving
 
-HEALTHCHECK = Path(serving.ROOT, "docker", "healthcheck.py")
+HEALTHCHECK = ROOT / "docker" / "healthcheck.py"
 
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+ "
@@ -93,9 +92,7 @@ def test_it_takes_gunicorn_flags_from_gunicorn_cmd_args(tmp_path):
 
 def healthcheck(**env):
     """The images' HEALTHCHECK, with nothing but `env` in its environment."""
-    return subprocess.run(
-        [sys.executable, HEALTHCHECK], env=env, capture_output=True, text=True
-    )
+    return run_python(HEALTHCHECK, env=env, check=False)
 
 
 def test_its_healthcheck_finds_it_ready_on_the_port_it_is_given(server):

@@ -7,7 +7,6 @@ built-in kustomize renders the overlays.
 """
 
 import base64
-import json
 import math
 import os
 import re
@@ -20,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from containers import contract
+from containers import ROOT, contract
+from reports import published
 
-ROOT = Path(__file__).resolve().parents[1]
 MANIFESTS = ROOT / "deploy" / "kubernetes"
 OVERLAYS = sorted(path.name for path in (MANIFESTS / "overlays").iterdir())
 # One overlay per image variant, named after it.
@@ -251,14 +250,11 @@ def test_workers_follow_the_cpu_limit_and_memory_covers_the_measured_figure(
     assert concurrency["valueFrom"]["resourceFieldRef"]["resource"] == "limits.cpu"
     resources = container["resources"]
     workers = math.ceil(quantity(resources["limits"]["cpu"]))
-    results = json.loads((ROOT / "reports" / "benchmarks.json").read_text())
-    for measured in results["variants"].values():
-        after_load = measured["memory"]["after_load"]
-        roles = [process["role"] for process in after_load["processes"]]
+    for measured in published.benchmarks().variants.values():
+        after_load = measured.memory.after_load
+        roles = [process.role for process in after_load.processes]
         assert roles.count("worker") == workers
-        assert (
-            quantity(resources["requests"]["memory"]) > after_load["container_mb"] * 1e6
-        )
+        assert quantity(resources["requests"]["memory"]) > after_load.container_mb * 1e6
         assert quantity(resources["limits"]["memory"]) > quantity(
             resources["requests"]["memory"]
         )

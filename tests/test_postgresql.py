@@ -3,16 +3,15 @@ processes start at once, and readiness through an outage."""
 
 import json
 import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import psycopg
 
+from containers import ROOT
+from containers.commands import start_python
 from tests import serving
 
-ROOT = Path(__file__).resolve().parent.parent
 RACERS = 6
 MIGRATION_FILES = sorted(
     (path.parent.parent.name, path.stem)
@@ -21,9 +20,8 @@ MIGRATION_FILES = sorted(
 
 
 def migrate_command(data_dir, url, code="from project.migrate import main; main()"):
-    return subprocess.Popen(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
+    return start_python(
+        *("-c", code),
         env=serving.server_environment(data_dir, {"DATABASE_URL": url}),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -10,11 +10,11 @@ import re
 import shlex
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from containers import ROOT
+
 REQUIREMENTS = ROOT / "requirements"
 
 

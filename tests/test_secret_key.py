@@ -3,17 +3,16 @@
 import os
 import stat
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from containers.commands import run_python, start_python
 from project.secret_key import read_key_file
 from tests.app_user import APP_UID
 
-ROOT = Path(__file__).resolve().parent.parent
 PRINT_KEY = [
     *("shell", "--verbosity", "0"),
     *("-c", "from django.conf import settings; print(settings.SECRET_KEY)"),
@@ -31,13 +30,7 @@ def run(args, data_dir, **variables):
         "DJANGO_DATA_DIR": str(data_dir),
         "PATH": os.environ["PATH"],
     }
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env={**env, **variables},
-        capture_output=True,
-        text=True,
-    )
+    return run_python(*args, env={**env, **variables}, check=False)
 
 
 def key_of(data_dir, **variables):
@@ -86,18 +79,13 @@ def test_it_generates_the_key_when_the_settings_are_loaded(tmp_path):
 
 def test_processes_starting_together_agree_on_one_key(tmp_path):
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    env = {
+        "DJANGO_SETTINGS_MODULE": "project.settings",
+        "DJANGO_DATA_DIR": str(tmp_path),
+        "PATH": os.environ["PATH"],
+    }
     racers = [
-        subprocess.Popen(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env={
-                "DJANGO_SETTINGS_MODULE": "project.settings",
-                "DJANGO_DATA_DIR": str(tmp_path),
-                "PATH": os.environ["PATH"],
-            },
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        start_python("-c", code, env=env, stdout=subprocess.PIPE, text=True)
         for _ in range(8)
     ]
     keys = {racer.communicate(timeout=60)[0].strip() for racer in racers}

@@ -1,11 +1,9 @@
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from containers.commands import run_python
+
 PATHS = ["/", "/api/time", "/healthz", "/readyz", "/no-such-page"]
 PRODUCTION = {
     "DJANGO_HTTPS": "true",
@@ -25,12 +23,10 @@ def csp_directives(response):
 def deploy_check(data_dir, **variables):
     # Nothing inherited: the environment is exactly the one being checked.
     env = {"DJANGO_DATA_DIR": str(data_dir), **variables}
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
+    return run_python(
+        *("manage.py", "check", "--deploy", "--fail-level", "WARNING"),
         env=env,
-        capture_output=True,
-        text=True,
+        check=False,
     )
 
 

@@ -1,22 +1,19 @@
 """The settings module read in a fresh process, as a container starts it."""
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from containers.commands import run_python
+
 SETUP = "import django; django.setup()"
 PRINT = SETUP + "; from django.conf import settings as s; print({})"
 
 
 def run(args, env):
     # Nothing inherited: a developer's shell must not change what is tested.
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    return run_python(*args, env=env, check=False)
 
 
 def environment(data_dir):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from containers import RESULTS, contract
-from containers.compose import Stack
+from containers.compose import ComposeProject
 from containers.docker import engine_problem
 
 
@@ -36,7 +36,7 @@ def variant(request, engine):
 @pytest.fixture(scope="session")
 def stack(variant):
     """The variant's compose stack, up and healthy, shared by the read-only tests."""
-    running = Stack(variant.name).up()
+    running = ComposeProject(variant.name).up()
     yield running
     running.down(volumes=True)
 
@@ -44,7 +44,7 @@ def stack(variant):
 @pytest.fixture
 def fresh_stack(variant):
     """A stack of its own, for a test that stops, restarts or switches it."""
-    own = Stack(variant.name)
+    own = ComposeProject(variant.name)
     yield own
     own.down(volumes=True)
 

@@ -6,7 +6,7 @@ import time
 from containers import compose, wait
 from containers.container import volume
 from containers.http import request
-from containers.processes import gunicorn
+from containers.processes import gunicorn_pids
 from tests.container.load import REQUEST_TIMEOUT, Load
 
 # Bounds the issue states, in seconds.
@@ -29,7 +29,7 @@ def wait_ready(url, timeout):
 
 def test_it_replaces_a_worker_killed_under_load(stack, reliability, load_seconds):
     container = stack.container()
-    master, workers = gunicorn(container)
+    master, workers = gunicorn_pids(container)
     clients = 4 * len(workers)
     before = visits(stack.url)
     load = Load(stack.url, clients, load_seconds).start()
@@ -39,7 +39,7 @@ def test_it_replaces_a_worker_killed_under_load(stack, reliability, load_seconds
     tally = load.join()
 
     def replaced():
-        now = gunicorn(container)
+        now = gunicorn_pids(container)
         return now if len(now[1]) == len(workers) and victim not in now[1] else None
 
     now_master, now_workers = wait.until(
@@ -157,7 +157,7 @@ def assert_failing_gracefully(container, workers, logged):
     if page.status == 500:
         assert "Server error" in page.text
     assert "Traceback" not in page.text
-    assert gunicorn(container)[1] == workers
+    assert gunicorn_pids(container)[1] == workers
     assert container.state()["Running"] is True
     assert container.inspect()["RestartCount"] == 0
     return ready, page
@@ -171,7 +171,7 @@ def test_it_reports_a_full_data_volume_and_recovers(stack, web, image, reliabili
         wait_ready(container.url, HEALTHY_AGAIN_WITHIN)
         for _ in range(3):
             assert container.get("/").status == 200
-        _, workers = gunicorn(container)
+        _, workers = gunicorn_pids(container)
         filled = int(container.python("fill_data", "fill").stdout)
         ready, page = assert_failing_gracefully(container, workers, "data volume full")
         container.python("fill_data", "free")
@@ -205,7 +205,7 @@ def test_it_reports_a_read_only_data_volume_and_recovers(
         restart = ("--restart", "unless-stopped")
         with compose.start_app(web, writable + ",readonly", *restart) as frozen:
             wait.answer(frozen.url + "/readyz", HEALTHY_AGAIN_WITHIN, interval=0.25)
-            _, workers = gunicorn(frozen)
+            _, workers = gunicorn_pids(frozen)
             ready, page = assert_failing_gracefully(
                 frozen, workers, f"data directory {image.data_dir} cannot be written"
             )

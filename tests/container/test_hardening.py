@@ -1,9 +1,9 @@
 """How each image runs: its user, what it may write, what it carries."""
 
 from containers import ROOT, compose, contract
-from containers.compose import Stack
+from containers.commands import CommandFailed
+from containers.compose import ComposeProject
 from containers.container import Container
-from containers.docker import DockerError
 from containers.processes import processes
 
 
@@ -14,7 +14,7 @@ def test_it_runs_as_the_shared_non_root_user(stack, image):
     assert {uid for p in processes(container) for uid in p["uids"]} == {image.uid}
     # One data volume serves every variant: each image runs as the same user.
     for name in contract.variants():
-        other = Stack(name)
+        other = ComposeProject(name)
         other.compose("build", "web")
         assert contract.image(other.image()).user == image.user
 
@@ -58,7 +58,7 @@ def shell_status(image):
             image, "--entrypoint=/bin/sh", command=("-c", "true")
         ) as sh:
             return sh.wait_exit()
-    except DockerError:
+    except CommandFailed:
         return None
 
 

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from containers.http import request
-from containers.processes import gunicorn
+from containers.processes import gunicorn_pids
 from tests.container.load import REQUEST_TIMEOUT
 
 HOST = b"Host: localhost\r\n"
@@ -158,11 +158,11 @@ def test_it_answers_hostile_input_as_expected(stack, reliability, name, data, ex
 
 
 def test_it_keeps_every_worker_through_raw_hostile_input(stack):
-    before = gunicorn(stack.container())
+    before = gunicorn_pids(stack.container())
     for _, data, _ in ROWS:
         exchange(stack.port, data)
     assert stack.get("/").status == 200
-    assert gunicorn(stack.container()) == before
+    assert gunicorn_pids(stack.container()) == before
 
 
 def test_it_refuses_a_foreign_host_with_one_log_line_and_no_traceback(

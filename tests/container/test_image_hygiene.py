@@ -12,7 +12,7 @@ import tempfile
 import pytest
 
 from containers import RESULTS, ROOT, compose
-from containers.docker import run
+from containers.docker import docker
 from containers.images import filesystem
 
 TOOLS = re.compile(r"^(pip[0-9.]*|gcc|cc|c\+\+|g\+\+|clang|tcc|[\w-]+-gcc(-[\d.]+)?)$")
@@ -34,8 +34,8 @@ def test_it_keeps_no_secret_in_any_layer_or_in_its_history(stack, image):
     key = stack.container().read_file(f"{image.data_dir}/secret_key").decode().strip()
     data = image.data_dir.strip("/") + "/"
     assert len(key) >= 50
-    history = run(
-        "docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", stack.image()
+    history = docker(
+        "history", "--no-trunc", "--format", "{{.CreatedBy}}", stack.image()
     ).stdout
     assert set(re.findall(r"DJANGO_SECRET_KEY=(\S+)", history)) <= {
         "collectstatic-only"

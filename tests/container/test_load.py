@@ -1,7 +1,7 @@
 """Each image under load: every page view answered and counted, and slow
 clients unable to shut the others out."""
 
-from containers.processes import gunicorn
+from containers.processes import gunicorn_pids
 from tests.container.load import REQUEST_TIMEOUT, Load, Tricklers
 
 # How long a visitor may wait for the page while slow clients hold connections.
@@ -13,7 +13,7 @@ def visits(stack):
 
 
 def test_it_counts_every_page_view_under_load(stack, reliability, load_seconds):
-    _, workers = gunicorn(stack.container())
+    _, workers = gunicorn_pids(stack.container())
     clients = 4 * len(workers)
     before = visits(stack)
     tally = Load(stack.url, clients, load_seconds).run()
@@ -41,7 +41,7 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(stack, reliab
     """As many never-ending requests as there are workers (each worker has
     threads to spare: see DOCKER.md on slow clients) leave the page served
     within SERVED_WITHIN_SECONDS."""
-    _, workers = gunicorn(stack.container())
+    _, workers = gunicorn_pids(stack.container())
     slow = len(workers)
     answers = []
     with Tricklers(stack.port, slow):

@@ -15,9 +15,9 @@ import pytest
 
 from containers import compose, contract, swarm, wait
 from containers.container import Container
-from containers.docker import new_name, run
+from containers.docker import docker, new_name
 from containers.http import free_port, request
-from containers.processes import gunicorn
+from containers.processes import gunicorn_pids
 from tests.container.load import Load, Tricklers
 
 REPLICAS = 3
@@ -38,8 +38,8 @@ def single_node_swarm(engine):
 
 def build(repository, version):
     """The variant's image, built by compose as `make run` builds it."""
-    run(
-        *("docker", "compose", "build", "web"),
+    docker(
+        *("compose", "build", "web"),
         env=compose.environment(VARIANT, APP_IMAGE=repository, APP_VERSION=version),
         timeout=900,
     )
@@ -54,13 +54,13 @@ def app_image(engine):
     repository = compose.service(VARIANT)["image"].rpartition(":")[0]
     build(repository, "dev")
     yield repository
-    run("docker", "rmi", f"{repository}-rolled:{VARIANT}", check=False)
+    docker("rmi", f"{repository}-rolled:{VARIANT}", check=False)
 
 
 @pytest.fixture(scope="module")
 def stack(single_node_swarm, app_image):
     """The stack, deployed on an empty database: every replica starts at once."""
-    deployed = swarm.Stack(
+    deployed = swarm.SwarmStack(
         new_name("swarm"),
         {
             "APP_IMAGE": app_image,
@@ -126,7 +126,7 @@ def test_a_clients_own_scheme_header_changes_nothing(stack, header):
 def threads_per_replica(container):
     """Requests one replica works on at once: its workers times their threads."""
     replica = Container(container)
-    _, workers = gunicorn(replica)
+    _, workers = gunicorn_pids(replica)
     config = "runpy.run_path('/app/docker/gunicorn.conf.py')"
     threads = replica.exec("python", "-c", f"import runpy; print({config}['threads'])")
     return len(workers) * int(threads.stdout)
@@ -306,7 +306,7 @@ def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(
     load = Load(stack.url, clients=6, seconds=120).start()
     try:
         time.sleep(2)
-        run("docker", "kill", victim)
+        docker("kill", victim)
         killed = time.monotonic()
         wait.until(
             lambda: victim not in stack.containers("web"),

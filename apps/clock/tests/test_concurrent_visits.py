@@ -8,12 +8,12 @@ slow, the assertions are separate behaviours of the same run.
 import json
 import re
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 import pytest
 
+from containers.commands import run_python, start_python
 from tests import serving
 from tests.postgres import empty_database
 
@@ -74,15 +74,7 @@ def stored_count(data_dir, database):
         "from apps.clock.models import visit_count; print(visit_count())"
     )
     return int(
-        subprocess.run(
-            [sys.executable, "-c", read],
-            cwd=serving.ROOT,
-            env=environment(data_dir, database),
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout
+        run_python("-c", read, env=environment(data_dir, database), timeout=60).stdout
     )
 
 
@@ -91,18 +83,14 @@ def processes_run(tmp_path_factory, new_database):
     """(reports of each process, stored count) after they all finished."""
     data_dir = tmp_path_factory.mktemp("data")
     database = new_database()
-    python = [sys.executable]
-    subprocess.run(
-        [*python, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=serving.ROOT,
+    run_python(
+        *("manage.py", "migrate", "--noinput", "-v", "0"),
         env=environment(data_dir, database),
-        check=True,
         timeout=120,
     )
     writers = [
-        subprocess.Popen(
-            [*python, "-c", WRITER],
-            cwd=serving.ROOT,
+        start_python(
+            *("-c", WRITER),
             env=environment(data_dir, database),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
