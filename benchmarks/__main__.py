@@ -16,7 +16,7 @@ import json
 import sys
 
 from benchmarks import measure, scale
-from containers import RESULTS
+from containers import RESULTS, host
 from reports import benchmarks as markdown
 from reports import scale as scale_markdown
 
@@ -37,6 +37,8 @@ def main(argv=None):
         "--scale", action="store_true", help="web replicas behind nginx instead"
     )
     args = parser.parse_args(argv)
+    if lacking := host.missing(host.BENCHMARKS):
+        parser.exit(1, f"{parser.prog}: missing on PATH: {'; '.join(lacking)}\n")
     if args.scale:
         results = scale.measure(scale.QUICK if args.quick else scale.FULL)
         write(f"{results['mode']}.json", results)

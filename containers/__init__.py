@@ -13,6 +13,7 @@ both start containers through this package and nothing else:
     wait       the one loop that waits for something to answer
     http       one HTTP request, answered as it comes
     docker     the docker command itself
+    host       the host's programs the tests, benchmarks and lint run
 
 Scripts that run inside a container are files of their own in probes/.
 `python -m containers base-images` prints the base images the Dockerfiles pin.
