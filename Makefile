@@ -17,7 +17,7 @@ INSTALLED := $(VENV)/.installed
 COMPILE := --generate-hashes --universal --python-version=3.13
 
 help: ## List the tasks.
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 run: ## Build and run the app on http://localhost:8000 (APP_VARIANT=distroless for the other image).
 	docker compose up --build
@@ -37,7 +37,7 @@ bench: $(INSTALLED) ## Measure both images beside the reference servers; figures
 report: $(INSTALLED) ## Publish test-results/ figures in reports/ and DOCKER.md.
 	$(BIN)/python -m reports
 
-lint: $(INSTALLED) kubelint workflowlint ## ruff, hadolint, compose's own check, schemas of the config files and manifests.
+lint: $(INSTALLED) kubelint workflowlint ## ruff, hadolint, compose's own check, schemas of the config files and manifests, the workflows' audit.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint docker/alpine.Dockerfile docker/distroless.Dockerfile \
