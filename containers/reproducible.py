@@ -5,8 +5,9 @@ Each variant is built twice without the build cache, from compose.yaml's
 recipe, with SOURCE_DATE_EPOCH set to the commit's time as the release does.
 The layers of the two images are then compared entry by entry: path, type,
 mode, owner, link target and content, and apart from them the modification
-time. Prints one line per layer and, under it, each entry that differs in
-anything but its time; exits 1 if any does. The images are removed afterwards.
+time. Prints one line per layer and, under it, the first entries that differ
+in anything but their time; exits 1 if any does. The images are removed
+afterwards.
 
 Times are counted, not failed: a builder before BuildKit 0.13 stamps each file
 a step writes with the clock, and only its `rewrite-timestamp` output option
@@ -26,6 +27,8 @@ from containers import compose, contract
 from containers.docker import new_name, run
 from containers.images import build
 
+# What is compared of each entry of a layer, in the order entries() gives it.
+FIELDS = ("type", "mode", "uid", "gid", "link", "content", "mtime")
 # Differences shown per layer; the count says how many more there are.
 SHOWN = 10
 
@@ -36,7 +39,7 @@ def commit_time():
 
 
 def entries(layer):
-    """{path: (type, mode, uid, gid, link, content sha256, mtime)} of a layer tar."""
+    """{path: FIELDS} of a layer's tar, the content as its sha256."""
     found = {}
     with tarfile.open(fileobj=layer) as tar:
         for member in tar:
@@ -65,9 +68,6 @@ def layers(image):
         with tarfile.open(fileobj=archive) as saved:
             (manifest,) = json.load(saved.extractfile("manifest.json"))
             return [entries(saved.extractfile(path)) for path in manifest["Layers"]]
-
-
-FIELDS = ("type", "mode", "uid", "gid", "link", "content", "mtime")
 
 
 def differences(first, second):
