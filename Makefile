@@ -4,7 +4,7 @@
 # the first of python3.14, python3.13, python3.12, python3 that is new enough,
 # or the one named by PYTHON=...
 .DEFAULT_GOAL := help
-.PHONY: help run dev test containers bench report lint kubelint format deps clean
+.PHONY: help run dev test containers bench report lint kubelint workflowlint format deps clean
 
 NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 12))
 PYTHON ?= $(firstword $(foreach candidate,python3.14 python3.13 python3.12 python3,\
@@ -17,7 +17,7 @@ INSTALLED := $(VENV)/.installed
 COMPILE := --generate-hashes --universal --python-version=3.13
 
 help: ## List the tasks.
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 run: ## Build and run the app on http://localhost:8000 (APP_VARIANT=distroless for the other image).
 	docker compose up --build
@@ -37,7 +37,7 @@ bench: $(INSTALLED) ## Measure both images beside the reference servers; figures
 report: $(INSTALLED) ## Publish test-results/ figures in reports/ and DOCKER.md.
 	$(BIN)/python -m reports
 
-lint: $(INSTALLED) kubelint ## ruff, hadolint, compose's own check, schemas of the config files and manifests.
+lint: $(INSTALLED) kubelint workflowlint ## ruff, hadolint, compose's own check, schemas of the config files and manifests, the workflows' audit.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint docker/alpine.Dockerfile docker/distroless.Dockerfile \
@@ -62,6 +62,13 @@ kubelint: $(INSTALLED) ## Render the Kubernetes overlays; check schemas and poli
 		--requirement requirements/kubernetes.txt
 	PATH="$(CURDIR)/$(VENV)/kubernetes/bin:$$PATH" deploy/kubernetes/lint.sh
 
+# zizmor in a venv of its own (requirements/zizmor.in); its offline audits only.
+workflowlint: $(INSTALLED) ## Audit the GitHub workflows with zizmor, offline: medium severity and above fails.
+	test -d $(VENV)/zizmor || $(BIN)/python -m venv $(VENV)/zizmor
+	$(VENV)/zizmor/bin/python -m pip install --quiet --require-hashes \
+		--requirement requirements/zizmor.txt
+	$(VENV)/zizmor/bin/zizmor --offline --min-severity=medium .github/workflows/
+
 format: $(INSTALLED) ## Format the code and apply ruff's safe fixes.
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -73,6 +80,8 @@ deps: $(INSTALLED) ## Re-resolve the hashed requirement files from requirements/
 		dev.in --output-file=dev.txt
 	cd requirements && ../$(BIN)/uv pip compile --quiet --upgrade $(COMPILE) \
 		kubernetes.in --output-file=kubernetes.txt
+	cd requirements && ../$(BIN)/uv pip compile --quiet --upgrade $(COMPILE) \
+		zizmor.in --output-file=zizmor.txt
 
 clean: ## Remove the virtual environment, local data, collected static files, results.
 	rm -rf $(VENV) data staticfiles test-results

@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from benchmarks import measure, results, scale
-from containers import RESULTS
+from containers import RESULTS, host
 
 
 def write(name, run):
@@ -36,6 +36,8 @@ def main(argv=None):
         "--scale", action="store_true", help="web replicas behind nginx instead"
     )
     args = parser.parse_args(argv)
+    if lacking := host.missing(host.BENCHMARKS):
+        parser.exit(1, f"{parser.prog}: missing on PATH: {'; '.join(lacking)}\n")
     if args.scale:
         run = scale.measure(scale.QUICK if args.quick else scale.FULL)
         write(f"{run.mode}.json", run)

@@ -18,6 +18,7 @@ Python processes through it too:
     docker     the docker command, and the names of what it starts
     commands   any command on this machine (git, wrk, docker), and Python
                run with exactly the environment it is given
+    host       the host's programs the tests, benchmarks and lint run
 
 Scripts that run inside a container are files of their own in probes/.
 `python -m containers base-images` prints the base images the Dockerfiles pin.

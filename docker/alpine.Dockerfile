@@ -10,8 +10,7 @@ ARG PYTHON_ALPINE_IMAGE=python:3.13-alpine3.24@sha256:79e7a9b9ff1cbceff819f856fb
 # Nothing from here reaches the final image but /opt/venv and /app.
 FROM ${PYTHON_ALPINE_IMAGE} AS build
 
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_NO_COMPILE=1
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # Dependencies first: this layer is rebuilt only when the pins change.
 # The venv has no pip of its own; the base's pip installs into it.
@@ -20,7 +19,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     set -eux; \
     python3 -m venv --without-pip /opt/venv; \
     pip --python /opt/venv/bin/python install \
-        --require-hashes --no-deps --only-binary=:all: \
+        --require-hashes --no-deps --only-binary=:all: --no-compile \
         --requirement /tmp/requirements.txt; \
     # Translations: the site speaks English alone (LANGUAGE_CODE en-us, no
     # LocaleMiddleware), so other languages' catalogues are never loaded, and
@@ -28,7 +27,10 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     find /opt/venv/lib -name '*.po' -exec rm -f {} +; \
     find /opt/venv/lib -path '*/locale/*/LC_MESSAGES/*.mo' ! -path '*/locale/en/*' -exec rm -f {} +; \
     # Bytecode now, because the read-only image cannot write it at run time;
-    # unchecked-hash pycs are used without comparing against the sources.
+    # unchecked-hash pycs are used without comparing against the sources, and
+    # hold no install time. pip compiles nothing first (--no-compile; its
+    # PIP_NO_COMPILE=1 reads as the opposite), or compileall keeps pip's
+    # timestamped pycs.
     python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash /opt/venv/lib; \
     /opt/venv/bin/python -c 'import django, gunicorn, whitenoise; print(django.__version__)'
 
@@ -39,10 +41,11 @@ COPY apps/ apps/
 COPY docker/gunicorn.conf.py docker/healthcheck.py docker/
 
 # collectstatic imports the settings, which need a key: a throwaway one, used
-# by this command alone, so that no key is generated into the image.
+# by this command alone, so that no key is generated into the image. Bytecode
+# first, or collectstatic's imports write timestamped pycs that compileall keeps.
 RUN set -eux; \
-    DJANGO_SECRET_KEY=collectstatic-only /opt/venv/bin/python manage.py collectstatic --noinput -v 0; \
     python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash /app; \
+    DJANGO_SECRET_KEY=collectstatic-only /opt/venv/bin/python manage.py collectstatic --noinput -v 0; \
     install -d -m 0770 /rootfs/data
 
 # ---------------------------------------------------------------------------

@@ -14,8 +14,7 @@ ARG DISTROLESS_IMAGE=gcr.io/distroless/python3-debian13:nonroot
 # and the empty /data.
 FROM ${PYTHON_BUILD_IMAGE} AS build
 
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_NO_COMPILE=1
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # Dependencies first: this layer is rebuilt only when the pins change.
 # distroless runs /usr/bin/python3.13, so the venv is made through that path
@@ -28,7 +27,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     /usr/bin/python3.13 -m venv --without-pip /opt/venv; \
     grep -qx 'home = /usr/bin' /opt/venv/pyvenv.cfg; \
     pip --python /opt/venv/bin/python install \
-        --require-hashes --no-deps --only-binary=:all: \
+        --require-hashes --no-deps --only-binary=:all: --no-compile \
         --requirement /tmp/requirements.txt; \
     # Translations: the site speaks English alone (LANGUAGE_CODE en-us, no
     # LocaleMiddleware), so other languages' catalogues are never loaded, and
@@ -36,7 +35,10 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     find /opt/venv/lib -name '*.po' -exec rm -f {} +; \
     find /opt/venv/lib -path '*/locale/*/LC_MESSAGES/*.mo' ! -path '*/locale/en/*' -exec rm -f {} +; \
     # Bytecode now, because the read-only image cannot write it at run time;
-    # unchecked-hash pycs are used without comparing against the sources.
+    # unchecked-hash pycs are used without comparing against the sources, and
+    # hold no install time. pip compiles nothing first (--no-compile; its
+    # PIP_NO_COMPILE=1 reads as the opposite), or compileall keeps pip's
+    # timestamped pycs.
     python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash /opt/venv/lib; \
     /opt/venv/bin/python -c 'import django, gunicorn, whitenoise; print(django.__version__)'
 
@@ -47,11 +49,12 @@ COPY apps/ apps/
 COPY docker/gunicorn.conf.py docker/healthcheck.py docker/
 
 # collectstatic imports the settings, which need a key: a throwaway one, used
-# by this command alone, so that no key is generated into the image. /data is
+# by this command alone, so that no key is generated into the image. Bytecode
+# first, or collectstatic's imports write timestamped pycs that compileall keeps. /data is
 # made here because the final image has no shell to make it.
 RUN set -eux; \
-    DJANGO_SECRET_KEY=collectstatic-only /opt/venv/bin/python manage.py collectstatic --noinput -v 0; \
     python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash /app; \
+    DJANGO_SECRET_KEY=collectstatic-only /opt/venv/bin/python manage.py collectstatic --noinput -v 0; \
     install -d -m 0770 /rootfs/data
 
 # ---------------------------------------------------------------------------

@@ -110,6 +110,12 @@ def test_it_answers_with_the_security_headers_of_its_settings(stack):
     assert "x-powered-by" not in headers
 
 
+def test_it_ships_bytecode_that_holds_no_time_and_never_checks_its_sources(stack):
+    # Unchecked-hash pycs: the read-only image never needs to recompile, and two
+    # builds of one commit give the same files (python -m containers.reproducible).
+    assert stack.container().probe("bytecode", "/opt/venv", "/app") == []
+
+
 def test_it_writes_its_bill_of_materials_matching_the_pins(stack, variant, image):
     sbom = stack.container().probe("sbom")
     installed = {d["name"].lower(): d["version"] for d in sbom["distributions"]}
