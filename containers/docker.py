@@ -9,7 +9,10 @@ from containers import ROOT
 
 # Read by the settings or the gunicorn config: a developer's shell must not
 # change what a container, a stack or a test server is given.
-APP_VARIABLES = ("DJANGO_", "GUNICORN_", "WEB_CONCURRENCY", "PORT", "FORWARDED_")
+APP_VARIABLES = (
+    *("DJANGO_", "GUNICORN_", "WEB_CONCURRENCY", "PORT", "FORWARDED_"),
+    *("METRICS_PORT", "LOG_FORMAT", "SENTRY_", "PROMETHEUS_"),
+)
 # Every container, volume, network and compose project started here.
 PREFIX = "clocktest"
 

@@ -11,8 +11,9 @@ import sys
 
 from django.core.exceptions import ImproperlyConfigured
 
-from project.env import env_int, env_str
-from project.log import stdout_logging
+from project import client_address, metrics_exporter
+from project.env import env_choice, env_int, env_str
+from project.log import ACCESS_FORMAT, DEFAULT_FORMAT, FORMATS, stdout_logging
 
 wsgi_app = "project.wsgi:application"
 
@@ -24,6 +25,10 @@ try:
     workers = env_int("WEB_CONCURRENCY", 2, minimum=1)
     # Trust X-Forwarded-* only from these proxy addresses.
     forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+    # Observability (project/metrics_exporter.py, project/log.py): unset
+    # METRICS_PORT serves no metrics.
+    metrics_port = env_int("METRICS_PORT", None, minimum=1)
+    log_format = env_choice("LOG_FORMAT", DEFAULT_FORMAT, FORMATS)
 except ImproperlyConfigured as error:
     sys.exit(f"Configuration error: {error}")
 
@@ -51,7 +56,10 @@ control_socket_disable = True
 # Access and error logs to stdout, in the same one-line format as Django's;
 # their levels stay gunicorn's own (--log-level).
 accesslog = "-"
-logconfig_dict = stdout_logging("INFO", ["gunicorn.error", "gunicorn.access"])
+access_log_format = ACCESS_FORMAT
+logconfig_dict = stdout_logging(
+    "INFO", ["gunicorn.error", "gunicorn.access"], log_format
+)
 
 
 def on_starting(server):
@@ -91,6 +99,9 @@ def when_ready(server):
     their pages with the master instead of copying them."""
     import gc
 
+    if metrics_port is not None:
+        metrics_exporter.serve(server, metrics_port)
+
     from django.contrib.staticfiles.storage import staticfiles_storage
     from django.template.loader import get_template
     from django.urls import get_resolver
@@ -103,3 +114,28 @@ def when_ready(server):
     staticfiles_storage.url("clock/clock.js")
     gc.collect()
     gc.freeze()
+
+
+# --- Observability --------------------------------------------------------
+# Metrics: the workers' files on the RAM disk, the exporter in the master
+# (project/metrics_exporter.py); the client's address from the proxies gunicorn
+# trusts (project/client_address.py).
+if metrics_port is not None:
+    if metrics_port == int(bind.rsplit(":", 1)[1]):
+        sys.exit("Configuration error: METRICS_PORT must differ from PORT.")
+    metrics_exporter.prepare(WORKER_TMP_DIR if os.path.isdir(WORKER_TMP_DIR) else None)
+
+
+def post_fork(server, worker):
+    client_address.trust(
+        worker.cfg.forwarded_allow_ips, worker.cfg.forwarded_allow_networks()
+    )
+
+
+def child_exit(server, worker):
+    if metrics_port is not None:
+        metrics_exporter.worker_exited(worker.pid)
+
+
+def on_exit(server):
+    metrics_exporter.remove()
