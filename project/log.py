@@ -5,9 +5,6 @@ fields (DOCKER.md, "Observability")."""
 
 import logging
 
-from django.http import HttpRequest
-from pythonjsonlogger.core import RESERVED_ATTRS
-
 from project import request_id
 
 LINE_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -22,18 +19,7 @@ ACCESS_FORMAT = (
 
 FORMATTERS = {
     "TEXT": {"format": LINE_FORMAT},
-    "JSON": {
-        # python-json-logger: a logging.Formatter, so the same dictConfig
-        # serves gunicorn's loggers and Django's. Attributes RequestFields
-        # adds come out as fields of their own.
-        "()": "pythonjsonlogger.json.JsonFormatter",
-        "fmt": ["levelname", "name", "message"],
-        "rename_fields": {"levelname": "level", "name": "logger"},
-        "timestamp": "time",
-        # Django's log_response() passes the request and its status along;
-        # RequestFields turns them into plain fields.
-        "reserved_attrs": [*RESERVED_ATTRS, "request", "status_code"],
-    },
+    "JSON": {"()": "project.log.json_formatter"},
 }
 
 
@@ -64,7 +50,8 @@ class RequestFields(logging.Filter):
             record.client = atoms["h"]
             return True
         request = getattr(record, "request", None)
-        if isinstance(request, HttpRequest):
+        # An HttpRequest (runserver's lines pass a socket there).
+        if hasattr(request, "META"):
             # Django's lines about a response it has finished (404s, 500s):
             # written after the request's context has closed.
             record.request_id = request.META.get(request_id.META_KEY, "-")
@@ -76,6 +63,23 @@ class RequestFields(logging.Filter):
         elif not hasattr(record, "request_id"):
             record.request_id = request_id.current.get()
         return True
+
+
+def json_formatter():
+    """python-json-logger's formatter, imported only when asked for: a
+    logging.Formatter, so that one dictConfig serves gunicorn's loggers and
+    Django's. The attributes RequestFields adds come out as fields."""
+    from pythonjsonlogger.core import RESERVED_ATTRS
+    from pythonjsonlogger.json import JsonFormatter
+
+    return JsonFormatter(
+        ["levelname", "name", "message"],
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp="time",
+        # Django's log_response() passes the request and its status along;
+        # RequestFields has made plain fields of them.
+        reserved_attrs=[*RESERVED_ATTRS, "request", "status_code"],
+    )
 
 
 def stdout_logging(level, loggers=None, log_format=DEFAULT_FORMAT):
