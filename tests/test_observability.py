@@ -46,6 +46,8 @@ def server(tmp_path_factory):
     }
     with serving.gunicorn(tmp_path_factory.mktemp("data"), env) as running:
         running.metrics_port = port
+        # The master forks its workers one after another after the first answers.
+        wait.until(lambda: len(workers(running)) == WORKERS, 20, "every worker")
         yield running
 
 
