@@ -18,7 +18,11 @@ APP_VARIABLES = (
     "DJANGO_",
     "FORWARDED_",
     "GUNICORN_",
+    "LOG_FORMAT",
+    "METRICS_PORT",
     "PORT",
+    "PROMETHEUS_",
+    "SENTRY_",
     "WEB_CONCURRENCY",
 )
 

@@ -3,6 +3,7 @@ an error status, a connection that fails raised as it failed."""
 
 import http.client
 import json
+import random
 import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -37,8 +38,19 @@ def request(url, method="GET", headers=None, body=None, timeout=30):
         connection.close()
 
 
+# Below Linux's default range of ports for outgoing connections (32768 and
+# up): a port from that range, free when chosen, may be taken a moment later
+# as the local end of some connection, and a server then fails to bind it.
+PORTS = range(20000, 32768)
+
+
 def free_port():
-    """A loopback port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port nothing listens on now, outside the range the kernel
+    hands to outgoing connections."""
+    while True:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", random.choice(PORTS)))  # noqa: S311
+            except OSError:
+                continue
+            return probe.getsockname()[1]

@@ -83,7 +83,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DJANGO_DATA_DIR=/data \
-    PORT=8000
+    PORT=8000 \
+    METRICS_PORT=9000
 
 # Owned by root, so read-only to the app; /data is the app's and group 0's
 # (an orchestrator may run the image as any UID in group 0).

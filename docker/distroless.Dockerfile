@@ -81,7 +81,8 @@ ENV PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DJANGO_DATA_DIR=/data \
-    PORT=8000
+    PORT=8000 \
+    METRICS_PORT=9000
 
 # The base's "nonroot" user, the same numeric user as in the Alpine image.
 ARG APP_UID=65532

@@ -13,10 +13,18 @@ import sys
 import django
 from django.core.exceptions import ImproperlyConfigured
 
-from project.env import env_int, env_str
-from project.log import stdout_logging
+from project import client_address, metrics_exporter
+from project.env import env_choice, env_int, env_str
+from project.log import ACCESS_FORMAT, DEFAULT_FORMAT, FORMATS, stdout_logging
 
 wsgi_app = "project.wsgi:application"
+
+# The workers' heartbeat files: on a RAM disk, never on the image's (possibly
+# read-only) filesystem. Where there is no /dev/shm (macOS), gunicorn's default.
+RAM_DISK = "/dev/shm"  # noqa: S108 (a RAM disk, not a shared temp file)
+if os.path.isdir(RAM_DISK):
+    worker_tmp_dir = RAM_DISK
+
 # The app is imported once, in the master, before the workers are forked:
 # they start with it loaded and share its memory with the master.
 preload_app = True
@@ -30,6 +38,16 @@ try:
     workers = env_int("WEB_CONCURRENCY", 2, minimum=1)
     # Trust X-Forwarded-* only from these proxy addresses.
     forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+    # Observability (project/metrics_exporter.py, project/log.py): unset
+    # METRICS_PORT serves no metrics.
+    metrics_port = env_int("METRICS_PORT", None, minimum=1)
+    log_format = env_choice("LOG_FORMAT", DEFAULT_FORMAT, FORMATS)
+    if metrics_port == int(bind.rsplit(":", 1)[1]):
+        sys.exit("Configuration error: METRICS_PORT must differ from PORT.")
+    if metrics_port is not None:
+        # Before the app imports prometheus_client: the workers' files go
+        # in a directory of this master's, on the RAM disk.
+        metrics_exporter.prepare(RAM_DISK if os.path.isdir(RAM_DISK) else None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     django.setup()
 except ImproperlyConfigured as error:
@@ -52,12 +70,6 @@ graceful_timeout = 20
 # icon) to reuse its connection.
 keepalive = 5
 
-# The workers' heartbeat files: on a RAM disk, never on the image's (possibly
-# read-only) filesystem. Where there is no /dev/shm (macOS), gunicorn's default.
-WORKER_TMP_DIR = "/dev/shm"  # noqa: S108 (a RAM disk, not a shared temp file)
-if os.path.isdir(WORKER_TMP_DIR):
-    worker_tmp_dir = WORKER_TMP_DIR
-
 # gunicorn ≥ 25 opens a control socket under $HOME by default; nothing here
 # uses it, and the images' filesystem is read-only.
 control_socket_disable = True
@@ -65,7 +77,10 @@ control_socket_disable = True
 # Access and error logs to stdout, in the same one-line format as Django's;
 # their levels stay gunicorn's own (--log-level).
 accesslog = "-"
-logconfig_dict = stdout_logging("INFO", ["gunicorn.error", "gunicorn.access"])
+access_log_format = ACCESS_FORMAT
+logconfig_dict = stdout_logging(
+    "INFO", ["gunicorn.error", "gunicorn.access"], log_format
+)
 
 
 def on_starting(server):
@@ -90,5 +105,27 @@ def when_ready(server):
     """Just before the workers are forked: gc.freeze() the preloaded app, so
     that the collector never touches its objects and the workers keep sharing
     their pages with the master instead of copying them."""
+    if metrics_port is not None:
+        metrics_exporter.serve(server, metrics_port)
     gc.collect()
     gc.freeze()
+
+
+# --- Observability --------------------------------------------------------
+# Metrics: the exporter in the master (project/metrics_exporter.py); the
+# client's address from the proxies gunicorn trusts (project/client_address.py).
+
+
+def post_fork(server, worker):
+    client_address.trust(
+        worker.cfg.forwarded_allow_ips, worker.cfg.forwarded_allow_networks()
+    )
+
+
+def child_exit(server, worker):
+    if metrics_port is not None:
+        metrics_exporter.worker_exited(worker.pid)
+
+
+def on_exit(server):
+    metrics_exporter.remove()

@@ -19,7 +19,7 @@ from project.env import (
     env_path,
     env_str,
 )
-from project.log import LEVELS, stdout_logging
+from project.log import DEFAULT_FORMAT, FORMATS, LEVELS, stdout_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -69,6 +69,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Observability first, so that it sees every request and every answer:
+    # metrics, then the client's address and the request's ID, which the log
+    # lines below carry (DOCKER.md, "Observability").
+    "project.metrics.MetricsMiddleware",
+    "project.client_address.ClientAddressMiddleware",
+    "project.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware, as whitenoise documents: static files are
     # answered before anything else looks at the request.
@@ -225,11 +231,21 @@ if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", False):
 LOG_LEVEL = env_choice("DJANGO_LOG_LEVEL", "INFO", LEVELS)
 # Django's own "django" logger keeps no handler of its own, so that each event
 # is written once, by the root logger.
-LOGGING = stdout_logging(LOG_LEVEL)
+LOG_FORMAT = env_choice("LOG_FORMAT", DEFAULT_FORMAT, FORMATS)
+LOGGING = stdout_logging(LOG_LEVEL, log_format=LOG_FORMAT)
 LOGGING["loggers"]["django"] = {"handlers": [], "level": LOG_LEVEL}
 # A request with a Host header we do not serve is the client's error: one line.
-LOGGING["filters"] = {"without_traceback": {"()": "project.log.WithoutTraceback"}}
+LOGGING["filters"]["without_traceback"] = {"()": "project.log.WithoutTraceback"}
 LOGGING["loggers"]["django.security.DisallowedHost"] = {
     "handlers": [],
     "filters": ["without_traceback"],
 }
+
+# --- Error tracking -------------------------------------------------------
+
+# Errors to Sentry when a DSN is given; without one, sentry_sdk is never
+# imported (project/sentry.py).
+if (_sentry_dsn := env_str("SENTRY_DSN", None)) is not None:
+    from project import sentry
+
+    sentry.start(_sentry_dsn)

@@ -135,6 +135,9 @@ def test_it_writes_every_log_line_with_a_time_level_and_logger(server):
         {"DJANGO_ALLOWED_HOSTS": "http://x"},
         # Read by gunicorn.conf.py itself, before Django is set up.
         {"PORT": "many"},
+        {"LOG_FORMAT": "xml"},
+        # The metrics on the app's port would go out through any proxy.
+        {"METRICS_PORT": "8000"},
         # No key given, and no directory can be made under a device file.
         {"DJANGO_DATA_DIR": "/dev/null/data"},
     ],

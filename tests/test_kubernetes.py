@@ -189,7 +189,7 @@ def test_the_namespace_enforces_the_restricted_profile(rendered):
 def test_the_pods_listen_on_gunicorns_port_and_probe_it(rendered, monkeypatch):
     port = int(gunicorn_config(monkeypatch)["bind"].rsplit(":", 1)[1])
     container = web_container(rendered)
-    (declared,) = container["ports"]
+    (declared,) = (p for p in container["ports"] if p["name"] == "http")
     assert declared["containerPort"] == port
     assert probe_ports(container) == {declared["name"]}
     service = find(rendered, "Service", "web")
@@ -309,11 +309,21 @@ def test_the_web_pods_admit_only_the_ingress_controllers_namespace(rendered):
         .get("app.kubernetes.io/component")
         == "web"
     ]
+    # The app's port; the metrics port has a policy of its own (below).
     peers = [
-        peer for p in policies for rule in p["spec"]["ingress"] for peer in rule["from"]
+        peer
+        for p in policies
+        for rule in p["spec"]["ingress"]
+        if {port["port"] for port in rule["ports"]} == {"http"}
+        for peer in rule["from"]
     ]
     assert peers
     assert all(peer.keys() == {"namespaceSelector"} for peer in peers)
+    assert all(
+        {port["port"] for port in rule["ports"]} <= {"http", "metrics"}
+        for p in policies
+        for rule in p["spec"]["ingress"]
+    )
 
 
 def test_the_database_admits_only_the_apps_pods():
@@ -350,3 +360,34 @@ def test_the_try_out_database_runs_the_image_the_stacks_pin():
     (database,) = (o for o in render("postgres") if o["kind"] == "StatefulSet")
     (server,) = containers(database["spec"]["template"]["spec"])
     assert server["image"] == contract.pinned_service_images()["POSTGRES_IMAGE"]
+
+
+def metrics_port_of_the_images():
+    """METRICS_PORT as both Dockerfiles declare it (one value)."""
+    found = {
+        int(re.search(r"\bMETRICS_PORT=(\d+)", variant.dockerfile.read_text())[1])
+        for variant in contract.variants().values()
+    }
+    (port,) = found
+    return port
+
+
+def test_the_pods_offer_the_images_metrics_port_to_prometheus_alone(rendered):
+    port = metrics_port_of_the_images()
+    container = web_container(rendered)
+    (metrics,) = (p for p in container["ports"] if p["containerPort"] == port)
+    annotations = web(rendered)["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/port"] == str(port)
+    assert annotations["prometheus.io/scrape"] == "true"
+    service = find(rendered, "Service", "web")
+    assert metrics["name"] not in {p["targetPort"] for p in service["spec"]["ports"]}
+    allowed = [
+        rule
+        for policy in rendered
+        if policy["kind"] == "NetworkPolicy"
+        for rule in policy["spec"].get("ingress", [])
+        if any(p["port"] == metrics["name"] for p in rule.get("ports", []))
+    ]
+    assert [peer["namespaceSelector"] for r in allowed for peer in r["from"]] == [
+        {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}
+    ]

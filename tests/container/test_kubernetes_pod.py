@@ -44,9 +44,10 @@ def test_the_pod_runs_the_images_user_port_and_data_directory(overlay, image):
     context = pod["securityContext"]
     assert image.user == f"{context['runAsUser']}:{context['runAsGroup']}"
     (container,) = pod["containers"]
-    (port,) = container["ports"]
-    assert f"{port['containerPort']}/tcp" in image.config["ExposedPorts"]
-    assert image.port == port["containerPort"]
+    ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+    assert f"{ports['http']}/tcp" in image.config["ExposedPorts"]
+    assert image.port == ports["http"]
+    assert f"METRICS_PORT={ports['metrics']}" in image.config["Env"]
     (mount,) = (
         m for m in container["volumeMounts"] if m["mountPath"] == image.data_dir
     )

@@ -8,10 +8,13 @@ and the images' own suites cover both.
 """
 
 import http.client
+import ipaddress
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import yaml
 
 from containers import compose, contract, swarm, wait
 from containers.container import Container
@@ -21,6 +24,10 @@ from containers.processes import gunicorn_pids
 from tests.container.load import Load, Tricklers
 
 REPLICAS = 3
+# The overlay network of nginx and the replicas (deploy/swarm/stack.yaml).
+FRONT_SUBNET = yaml.safe_load(contract.SWARM_STACK.read_text())["networks"]["front"][
+    "ipam"
+]["config"][0]["subnet"]
 VARIANT = next(iter(contract.variants()))
 # How long a visitor may wait for the page while slow clients hold connections.
 SERVED_WITHIN_SECONDS = 1
@@ -151,6 +158,46 @@ def test_it_publishes_nginx_alone_on_the_host(stack):
     }
     assert [port["PublishMode"] for port in published["proxy"]] == ["host"]
     assert published["web"] == published["db"] == []
+
+
+def logged(stack, service, text):
+    """The one line of a service's log (every task's) that holds `text`."""
+
+    def found():
+        lines = [line for line in stack.logs(service).splitlines() if text in line]
+        return lines[0] if len(lines) == 1 else None
+
+    return wait.until(found, 30, f"{text} in the {service} log")
+
+
+def test_it_follows_a_request_id_from_nginx_to_the_replicas(stack):
+    sent = f"swarm-{new_name('trace')}"
+    answered = request(stack.url + "/api/time", headers={"X-Request-ID": sent})
+    assert answered.headers["x-request-id"] == sent
+    assert logged(stack, "proxy", sent)
+    assert '"GET /api/time HTTP/1.1" 200 ' in logged(stack, "web", sent)
+    # None sent: nginx's own $request_id.
+    made = request(stack.url + "/api/time").headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", made)
+    assert logged(stack, "web", made)
+
+
+def test_it_logs_the_clients_address_not_nginxs_nor_one_the_client_wrote(stack):
+    sent = f"swarm-{new_name('client')}"
+    spoofed = "198.51.100.77"
+    headers = {"X-Request-ID": sent, "X-Forwarded-For": spoofed}
+    assert request(stack.url + "/", headers=headers).status == 200
+    # nginx's access line starts with the address it took the request from;
+    # gunicorn's has it after the time, level and logger.
+    client = logged(stack, "proxy", sent).split()[0]
+    in_app = logged(stack, "web", sent).split()[4]
+    assert in_app == client
+    assert in_app != spoofed
+    assert ipaddress.ip_address(in_app) not in ipaddress.ip_network(FRONT_SUBNET)
+
+
+def test_it_answers_404_for_the_metrics_through_nginx(stack):
+    assert request(stack.url + "/metrics").status == 404
 
 
 # What each service's tasks run as, and the capabilities they get back.
