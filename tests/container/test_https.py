@@ -6,18 +6,24 @@ One stack per variant, shared by the tests of this module; the restart test
 comes last.
 """
 
+import base64
+import hashlib
 import json
 import os
 import re
+import socket
 import ssl
 import uuid
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from containers import contract
 from containers.docker import run
 from containers.https import DOMAIN, HttpsStack
 from containers.wait import until
+from tests import browser
 from tests.container.load import Tricklers
 
 STYLESHEET = re.compile(r'<link rel="stylesheet"[^>]* href="(/static/[^"]+\.css)"')
@@ -159,6 +165,55 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(https, reliab
         },
     )
     assert answers == [200] * 20
+
+
+def served_key_pin(https):
+    """The base64 SHA-256 of the served certificate's public key, read over a
+    connection that verified it against Pebble's roots."""
+    tls = ssl.create_default_context(cadata=https.roots())
+    with (
+        socket.create_connection(("127.0.0.1", https.port), timeout=10) as raw,
+        tls.wrap_socket(raw, server_hostname=DOMAIN) as connection,
+    ):
+        leaf = x509.load_der_x509_certificate(connection.getpeercert(binary_form=True))
+    key = leaf.public_key().public_bytes(
+        Encoding.DER, PublicFormat.SubjectPublicKeyInfo
+    )
+    return base64.b64encode(hashlib.sha256(key).digest()).decode()
+
+
+@browser.requires_chromium
+def test_it_logs_in_to_the_admin_in_chromium_over_https(https):
+    """Chromium resolves the site's name to Caddy's published port and
+    accepts the key of the certificate Pebble issued (checked above against
+    Pebble's root); CSRF passes, and the cookies it gets are Secure."""
+    password = uuid.uuid4().hex
+    https.compose(
+        *("exec", "-T", "--env", "DJANGO_SUPERUSER_USERNAME=admin"),
+        *("--env", "DJANGO_SUPERUSER_EMAIL=admin@example.com"),
+        *("--env", f"DJANGO_SUPERUSER_PASSWORD={password}"),
+        *("web", "python", "manage.py", "createsuperuser", "--noinput"),
+    )
+    arguments = [
+        f"--host-resolver-rules=MAP {DOMAIN} 127.0.0.1",
+        f"--ignore-certificate-errors-spki-list={served_key_pin(https)}",
+    ]
+    with (
+        browser.chromium(extra_args=arguments) as chromium,
+        browser.open_page(
+            chromium, f"https://{DOMAIN}:{https.port}/admin/login/"
+        ) as visit,
+    ):
+        assert visit.status == 200
+        visit.page.fill("#id_username", "admin")
+        visit.page.fill("#id_password", password)
+        with visit.page.expect_navigation():
+            visit.page.click("input[type=submit]")
+        assert visit.page.url == f"https://{DOMAIN}:{https.port}/admin/"
+        assert "Site administration" in visit.page.content()
+        cookies = visit.page.context.cookies()
+    assert {cookie["name"] for cookie in cookies} >= {"csrftoken", "sessionid"}
+    assert all(cookie["secure"] for cookie in cookies)
 
 
 def test_it_keeps_its_certificate_across_a_restart(https):
