@@ -50,8 +50,8 @@ lint: $(INSTALLED) kubelint ## ruff, hadolint, compose's own check, schemas of t
 	DOMAIN=clock.test docker compose -f compose.yaml -f compose.https.yaml \
 		-f tests/container/compose.pebble.yaml config --quiet
 	docker stack config --compose-file deploy/swarm/stack.yaml > /dev/null
-	# compose.https.yaml is checked by compose alone: its `!reset` is compose's
-	# own YAML tag, which a plain YAML reader refuses.
+# compose.https.yaml is checked by compose alone: its `!reset` is compose's own
+# YAML tag, which a plain YAML reader refuses.
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec \
 		compose.yaml compose.dev.yaml compose.postgres.yaml \
 		tests/container/compose.pebble.yaml docker/variants.yaml deploy/swarm/stack.yaml
