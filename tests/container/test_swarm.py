@@ -8,6 +8,9 @@ and the images' own suites cover both.
 """
 
 import http.client
+import re
+import socket
+import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,7 +19,7 @@ import pytest
 from containers import compose, contract, swarm, wait
 from containers.container import Container
 from containers.docker import new_name, run
-from containers.http import free_port, request
+from containers.http import TRUSTED, free_port, request
 from containers.processes import gunicorn
 from tests.container.load import Load, Tricklers
 
@@ -66,6 +69,7 @@ def stack(single_node_swarm, app_image):
             "APP_IMAGE": app_image,
             "APP_VARIANT": VARIANT,
             "HTTP_PORT": str(free_port()),
+            "HTTPS_PORT": str(free_port()),
             "WEB_REPLICAS": str(REPLICAS),
         },
     )
@@ -139,8 +143,68 @@ def test_it_publishes_nginx_alone_on_the_host(stack):
         service: stack.inspect(service)["Endpoint"].get("Ports", [])
         for service in ("proxy", "web", "db")
     }
-    assert [port["PublishMode"] for port in published["proxy"]] == ["host"]
+    assert {port["PublishMode"] for port in published["proxy"]} == {"host"}
+    assert sorted(port["PublishedPort"] for port in published["proxy"]) == sorted(
+        int(stack.variables[port]) for port in ("HTTP_PORT", "HTTPS_PORT")
+    )
     assert published["web"] == published["db"] == []
+
+
+def test_it_redirects_plain_http_to_https_the_admin_included(stack):
+    for path in ("/", "/admin/login/?next=/admin/"):
+        answer = request(stack.plain_url + path)
+        assert answer.status == 308
+        assert answer.headers["location"] == stack.url + path
+        assert b"csrfmiddlewaretoken" not in answer.body
+
+
+def test_it_serves_https_over_http2_with_hsts(stack):
+    tls = ssl.create_default_context(cadata=stack.authority)
+    tls.set_alpn_protocols(["h2", "http/1.1"])
+    port = int(stack.variables["HTTPS_PORT"])
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+        tls.wrap_socket(raw, server_hostname="127.0.0.1") as connection,
+    ):
+        assert connection.selected_alpn_protocol() == "h2"
+    page = request(stack.url + "/")
+    assert page.status == 200
+    assert page.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_it_ignores_the_scheme_a_client_claims(stack):
+    """Had the replicas seen `http`, they would redirect; had they seen both
+    `X-Forwarded-Proto: https` and `X-Forwarded-Ssl: off`, gunicorn would
+    refuse the request as contradictory."""
+    forged = {
+        "X-Forwarded-Proto": "http",
+        "X-Forwarded-Ssl": "off",
+        "X-Forwarded-Protocol": "http",
+        "X-Forwarded-For": "203.0.113.9",
+    }
+    assert request(stack.url + "/api/time", headers=forged).status == 200
+
+
+def test_it_takes_an_admin_login_post_over_https(stack):
+    """The POST a browser sends, with its Origin: CSRF passes (a refused
+    token would be 403), the login is refused for its password alone, and
+    the cookies are Secure."""
+    form = request(stack.url + "/admin/login/")
+    cookie = form.headers["set-cookie"]
+    assert "; Secure" in cookie
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+    answer = request(
+        stack.url + "/admin/login/",
+        method="POST",
+        headers={
+            "Origin": stack.url,
+            "Cookie": cookie.split(";", 1)[0],
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body=f"csrfmiddlewaretoken={token}&username=nobody&password=wrong",
+    )
+    assert answer.status == 200
+    assert "errornote" in answer.text
 
 
 # What each service's tasks run as, and the capabilities they get back.
@@ -204,7 +268,8 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(stack, reliab
     """Four slow connections for each thread of every replica: nginx holds
     them, and the page is still served within SERVED_WITHIN_SECONDS."""
     threads = sum(threads_per_replica(c) for c in stack.containers("web"))
-    with Tricklers(int(stack.variables["HTTP_PORT"]), 4 * threads):
+    port = int(stack.variables["HTTPS_PORT"])
+    with Tricklers(port, 4 * threads, tls=TRUSTED, server_name="127.0.0.1"):
         time.sleep(2)
         answers = [
             request(stack.url + "/", timeout=SERVED_WITHIN_SECONDS).status
