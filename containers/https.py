@@ -81,9 +81,13 @@ class HttpsStack(Stack):
             check=check,
         )
 
-    def get(self, path, headers=None, scheme="https", body=True, timeout=30):
-        """One request by the site's name; the body left out unless `body`."""
+    def get(
+        self, path, headers=None, scheme="https", body=True, timeout=30, http3=False
+    ):
+        """One request by the site's name; the body left out unless `body`;
+        over QUIC alone with `http3`."""
         flags = [f"--header={name}: {value}" for name, value in (headers or {}).items()]
+        flags += ["--http3-only"] if http3 else []
         flags += [f"--max-time={timeout}", "--output", "-" if body else "/dev/null"]
         answer = self.client(
             *("--cacert", ROOTS, "--dump-header", "-", *flags),

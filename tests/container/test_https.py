@@ -67,6 +67,12 @@ def test_it_obtains_a_certificate_by_acme_and_serves_http2_with_the_chain_verifi
     assert "certificate obtained successfully" in https.logs("proxy")
 
 
+def test_it_answers_over_http3(https):
+    page = https.get("/", http3=True)
+    assert page.status == 200
+    assert page.headers[":version"] == "HTTP/3"
+
+
 def test_it_redirects_plain_http_to_https_with_308(https):
     answer = https.get("/admin/?next=/", scheme="http")
     assert answer.status == 308
