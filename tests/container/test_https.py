@@ -156,10 +156,8 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(https, reliab
     and the page is still served within SERVED_WITHIN_SECONDS."""
     tls = ssl.create_default_context(cadata=https.roots())
     with Tricklers(https.port, SLOW_CLIENTS, tls=tls, server_name=DOMAIN):
-        answers = [
-            https.get("/", headers={}, body=False, timeout=SERVED_WITHIN_SECONDS).status
-            for _ in range(20)
-        ]
+        answers = [https.timed_get("/", SERVED_WITHIN_SECONDS) for _ in range(20)]
+    statuses = [status for status, _ in answers]
     reliability(
         https.variant,
         "https",
@@ -168,10 +166,11 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(https, reliab
             "slow_connections": SLOW_CLIENTS,
             "served_within_seconds": SERVED_WITHIN_SECONDS,
             "requests": len(answers),
-            "ok": answers.count(200),
+            "ok": statuses.count(200),
+            "slowest_seconds": max(seconds for _, seconds in answers),
         },
     )
-    assert answers == [200] * 20
+    assert statuses == [200] * 20
 
 
 def served_key_pin(https):
