@@ -8,6 +8,7 @@ both start containers through this package and nothing else:
     images     building a variant, the build context, an image's files
     compose    compose.yaml's resolved service, its hardening, a whole stack
     swarm      deploy/swarm/stack.yaml on a single-node swarm: tasks, updates
+    https      compose.https.yaml with Caddy, its certificate from Pebble, a client
     container  one `docker run` container: exec, probes, state, removal
     processes  gunicorn's master and workers inside a container
     wait       the one loop that waits for something to answer
