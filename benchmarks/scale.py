@@ -76,6 +76,7 @@ def measure(plan):
             "APP_IMAGE": repository,
             "APP_VARIANT": variant,
             "HTTP_PORT": str(free_port()),
+            "HTTPS_PORT": str(free_port()),
             "WEB_REPLICAS": str(plan.replicas[0]),
         },
     )

@@ -11,6 +11,7 @@ Python processes through it too:
                ComposeProject: the whole of compose.yaml under a name of its own
     swarm      SwarmStack: deploy/swarm/stack.yaml on a single-node swarm,
                its tasks, updates and removal
+    https      compose.https.yaml with Caddy, its certificate from Pebble, a client
     container  one `docker run` container: exec, probes, state, removal
     processes  gunicorn's master and workers inside a container (gunicorn_pids)
     wait       the one loop that waits for something to answer

@@ -22,7 +22,15 @@ VARIANTS_FILE = ROOT / "docker" / "variants.yaml"
 # The stacks that run images beside the app (its database, a proxy): each
 # image field is `${VARIABLE:-pinned reference}`, overridable from outside.
 SWARM_STACK = ROOT / "deploy" / "swarm" / "stack.yaml"
-STACK_FILES = (ROOT / "compose.postgres.yaml", SWARM_STACK)
+HTTPS_STACK = ROOT / "compose.https.yaml"
+# compose.https.yaml pointed at an ACME test server (Pebble), for the tests.
+ACME_TEST_STACK = ROOT / "tests" / "container" / "compose.pebble.yaml"
+STACK_FILES = (
+    ROOT / "compose.postgres.yaml",
+    HTTPS_STACK,
+    ACME_TEST_STACK,
+    SWARM_STACK,
+)
 PINNED_IMAGE = re.compile(r"\$\{(\w+_IMAGE):-([^}\s]+:[^}\s]+)\}")
 # A Dockerfile's build arguments above its first FROM, and the stages' bases.
 ARG = re.compile(r"^ARG (\w+)(?:=(\S+))?\s*$", flags=re.MULTILINE)

@@ -1,10 +1,12 @@
 """One HTTP request, answered as it comes: no redirect followed, no raising on
-an error status, a connection that fails raised as it failed."""
+an error status, a connection that fails raised as it failed. HTTPS URLs are
+checked against the system's roots and any authority `trust` added."""
 
 import http.client
 import json
 import random
 import socket
+import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -23,10 +25,26 @@ class Response:
         return json.loads(self.body)
 
 
+# The roots HTTPS requests are verified against.
+TRUSTED = ssl.create_default_context()
+
+
+def trust(authority_pem):
+    """Trust an authority's certificate (PEM) for the HTTPS requests that follow."""
+    TRUSTED.load_verify_locations(cadata=authority_pem)
+
+
 def request(url, method="GET", headers=None, body=None, timeout=30):
     """One request on a new connection; headers come back with lower-case names."""
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    if parts.scheme == "https":
+        connection = http.client.HTTPSConnection(
+            parts.hostname, parts.port, timeout=timeout, context=TRUSTED
+        )
+    else:
+        connection = http.client.HTTPConnection(
+            parts.hostname, parts.port, timeout=timeout
+        )
     try:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         connection.request(method, path or "/", body=body, headers=headers or {})

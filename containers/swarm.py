@@ -10,7 +10,9 @@ import json
 import secrets
 from functools import partial
 
-from containers import wait
+import trustme
+
+from containers import http, wait
 from containers.commands import clean_environment
 from containers.contract import SWARM_STACK
 from containers.docker import docker
@@ -19,7 +21,11 @@ from containers.docker import docker
 SECRETS = {
     "django_secret_key": "DJANGO_SECRET_KEY_SECRET",
     "database_password": "DATABASE_PASSWORD_SECRET",
+    "tls_certificate": "TLS_CERTIFICATE_SECRET",
+    "tls_key": "TLS_KEY_SECRET",
 }
+# The names the stack's certificate is issued for: this node, by loopback.
+TLS_NAMES = ("localhost", "127.0.0.1")
 WAIT_SECONDS = 240
 # Each look at the tasks is a few docker commands: no faster than this.
 POLL_SECONDS = 0.5
@@ -46,7 +52,7 @@ def leave():
 class SwarmStack:
     """deploy/swarm/stack.yaml deployed as `name`, with secrets of its own.
 
-    `variables` are the stack file's variables (APP_IMAGE, HTTP_PORT, ...);
+    `variables` are the stack file's variables (APP_IMAGE, HTTPS_PORT, ...);
     the rest of the environment passes through but the app's own variables,
     so base images from a mirror (NGINX_IMAGE, POSTGRES_IMAGE) apply as for
     any deploy, and a developer's DJANGO_* settings do not.
@@ -61,14 +67,33 @@ class SwarmStack:
 
     @property
     def url(self):
-        """nginx's published port, on this node's loopback address."""
+        """nginx's published HTTPS port, on this node's loopback address."""
+        return f"https://127.0.0.1:{self.variables['HTTPS_PORT']}"
+
+    @property
+    def plain_url(self):
+        """nginx's published plain HTTP port, which redirects."""
         return f"http://127.0.0.1:{self.variables['HTTP_PORT']}"
 
     def create_secrets(self):
-        """Random values, piped to the engine: never written to a file."""
-        for variable in SECRETS.values():
+        """Random values, and a certificate from a certificate authority made
+        now, which this process's requests then trust (`http.trust`); piped to
+        the engine, never written to a file."""
+        authority = trustme.CA()
+        self.authority = authority.cert_pem.bytes().decode()
+        http.trust(self.authority)
+        issued = authority.issue_cert(*TLS_NAMES)
+        values = {
+            "django_secret_key": secrets.token_urlsafe(48),
+            "database_password": secrets.token_urlsafe(48),
+            "tls_certificate": "".join(
+                pem.bytes().decode() for pem in issued.cert_chain_pems
+            ),
+            "tls_key": issued.private_key_pem.bytes().decode(),
+        }
+        for secret, variable in SECRETS.items():
             name = self.variables[variable]
-            docker("secret", "create", name, "-", input=secrets.token_urlsafe(48))
+            docker("secret", "create", name, "-", input=values[secret])
 
     def deploy(self, **changes):
         """Deploy, or redeploy with some variables changed (an update). Images

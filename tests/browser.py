@@ -56,13 +56,15 @@ class Visit:
 
 
 @contextmanager
-def chromium(timeout_ms=15_000):
+def chromium(timeout_ms=15_000, extra_args=()):
     """A headless Chromium; one Playwright per thread, so one browser at a time."""
     if CHROMIUM is None:
         raise RuntimeError("no chromium on PATH")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=timeout_ms
+            executable_path=CHROMIUM,
+            args=[*CHROMIUM_ARGS, *extra_args],
+            timeout=timeout_ms,
         )
         try:
             yield browser

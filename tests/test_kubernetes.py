@@ -267,6 +267,16 @@ def test_the_ingress_serves_only_allowed_hosts(rendered):
     assert {rule["host"] for rule in ingress["spec"]["rules"]} <= set(allowed)
 
 
+def test_the_ingress_serves_every_host_over_tls_from_cert_manager(rendered):
+    ingress = find(rendered, "Ingress", "web")
+    hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
+    (tls,) = ingress["spec"]["tls"]
+    assert set(tls["hosts"]) == hosts
+    assert tls["secretName"]
+    # cert-manager's ingress-shim issues for an Ingress with this annotation.
+    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"]
+
+
 def test_all_replicas_read_one_key_from_the_secret(rendered):
     container = web_container(rendered)
     (key_file,) = (

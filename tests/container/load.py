@@ -104,12 +104,15 @@ class Load:
 
 class Tricklers:
     """`count` connections that send a request line, then one header byte a
-    second, never finishing their headers (a "slowloris")."""
+    second, never finishing their headers (a "slowloris"); over TLS to
+    `server_name` when given a `tls` context."""
 
-    def __init__(self, port, count):
+    def __init__(self, port, count, tls=None, server_name=None):
         self.sockets = []
         for _ in range(count):
             connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+            if tls is not None:
+                connection = tls.wrap_socket(connection, server_hostname=server_name)
             connection.sendall(b"GET / HTTP/1.1\r\nX-Slow: ")
             self.sockets.append(connection)
         self._stop = threading.Event()

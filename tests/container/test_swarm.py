@@ -10,6 +10,8 @@ and the images' own suites cover both.
 import http.client
 import ipaddress
 import re
+import socket
+import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,7 +21,7 @@ import yaml
 from containers import compose, contract, swarm, wait
 from containers.container import Container
 from containers.docker import docker, new_name
-from containers.http import free_port, request
+from containers.http import TRUSTED, free_port, request
 from containers.processes import gunicorn_pids
 from tests.container.load import Load, Tricklers
 
@@ -73,6 +75,7 @@ def stack(single_node_swarm, app_image):
             "APP_IMAGE": app_image,
             "APP_VARIANT": VARIANT,
             "HTTP_PORT": str(free_port()),
+            "HTTPS_PORT": str(free_port()),
             "WEB_REPLICAS": str(REPLICAS),
         },
     )
@@ -120,16 +123,6 @@ def proxy_errors(stack):
     return "\n".join(line for line in lines if "[error]" in line or '" 50' in line)
 
 
-@pytest.mark.parametrize(
-    "header", [("X-Forwarded-Ssl", "on"), ("X-Forwarded-Protocol", "https")]
-)
-def test_a_clients_own_scheme_header_changes_nothing(stack, header):
-    # nginx says the scheme in X-Forwarded-Proto; a client's other scheme
-    # header must neither reach gunicorn nor contradict it (400).
-    reply = request(stack.url + "/api/time", headers=dict([header]))
-    assert reply.status == 200
-
-
 def threads_per_replica(container):
     """Requests one replica works on at once: its workers times their threads."""
     replica = Container(container)
@@ -156,7 +149,10 @@ def test_it_publishes_nginx_alone_on_the_host(stack):
         service: stack.inspect(service)["Endpoint"].get("Ports", [])
         for service in ("proxy", "web", "db")
     }
-    assert [port["PublishMode"] for port in published["proxy"]] == ["host"]
+    assert {port["PublishMode"] for port in published["proxy"]} == {"host"}
+    assert sorted(port["PublishedPort"] for port in published["proxy"]) == sorted(
+        int(stack.variables[port]) for port in ("HTTP_PORT", "HTTPS_PORT")
+    )
     assert published["web"] == published["db"] == []
 
 
@@ -198,6 +194,63 @@ def test_it_logs_the_clients_address_not_nginxs_nor_one_the_client_wrote(stack):
 
 def test_it_answers_404_for_the_metrics_through_nginx(stack):
     assert request(stack.url + "/metrics").status == 404
+
+
+def test_it_redirects_plain_http_to_https_the_admin_included(stack):
+    for path in ("/", "/admin/login/?next=/admin/"):
+        answer = request(stack.plain_url + path)
+        assert answer.status == 308
+        assert answer.headers["location"] == stack.url + path
+        assert b"csrfmiddlewaretoken" not in answer.body
+
+
+def test_it_serves_https_over_http2_with_hsts(stack):
+    tls = ssl.create_default_context(cadata=stack.authority)
+    tls.set_alpn_protocols(["h2", "http/1.1"])
+    port = int(stack.variables["HTTPS_PORT"])
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+        tls.wrap_socket(raw, server_hostname="127.0.0.1") as connection,
+    ):
+        assert connection.selected_alpn_protocol() == "h2"
+    page = request(stack.url + "/")
+    assert page.status == 200
+    assert page.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_it_ignores_the_scheme_a_client_claims(stack):
+    """Had the replicas seen `http`, they would redirect; had they seen both
+    `X-Forwarded-Proto: https` and `X-Forwarded-Ssl: off`, gunicorn would
+    refuse the request as contradictory."""
+    forged = {
+        "X-Forwarded-Proto": "http",
+        "X-Forwarded-Ssl": "off",
+        "X-Forwarded-Protocol": "http",
+        "X-Forwarded-For": "203.0.113.9",
+    }
+    assert request(stack.url + "/api/time", headers=forged).status == 200
+
+
+def test_it_takes_an_admin_login_post_over_https(stack):
+    """The POST a browser sends, with its Origin: CSRF passes (a refused
+    token would be 403), the login is refused for its password alone, and
+    the cookies are Secure."""
+    form = request(stack.url + "/admin/login/")
+    cookie = form.headers["set-cookie"]
+    assert "; Secure" in cookie
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+    answer = request(
+        stack.url + "/admin/login/",
+        method="POST",
+        headers={
+            "Origin": stack.url,
+            "Cookie": cookie.split(";", 1)[0],
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body=f"csrfmiddlewaretoken={token}&username=nobody&password=wrong",
+    )
+    assert answer.status == 200
+    assert "errornote" in answer.text
 
 
 # What each service's tasks run as, and the capabilities they get back.
@@ -261,7 +314,8 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(stack, reliab
     """Four slow connections for each thread of every replica: nginx holds
     them, and the page is still served within SERVED_WITHIN_SECONDS."""
     threads = sum(threads_per_replica(c) for c in stack.containers("web"))
-    with Tricklers(int(stack.variables["HTTP_PORT"]), 4 * threads):
+    port = int(stack.variables["HTTPS_PORT"])
+    with Tricklers(port, 4 * threads, tls=TRUSTED, server_name="127.0.0.1"):
         time.sleep(2)
         answers = [
             request(stack.url + "/", timeout=SERVED_WITHIN_SECONDS).status
