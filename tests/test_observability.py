@@ -12,6 +12,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import brotli
 import pytest
 
 from containers import wait
@@ -171,7 +172,12 @@ class Recorder(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.headers.get("Content-Encoding") == "gzip":
+        # sentry-sdk compresses with Brotli where it is installed (it is, for
+        # whitenoise), else with gzip.
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "br":
+            body = brotli.decompress(body)
+        elif encoding == "gzip":
             body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
         self.received.append((self.path, body.decode(errors="replace")))
         self.send_response(200)
