@@ -23,6 +23,7 @@ ROOTS = "/tmp/pebble-roots.pem"
 ACCESS_LOG_FORMAT = (
     "forwarded-for=%({x-forwarded-for}i)s proto=%({x-forwarded-proto}i)s "
     "ssl=%({x-forwarded-ssl}i)s protocol=%({x-forwarded-protocol}i)s "
+    "request-id=%({x-request-id}i)s "
     '"%(r)s" %(s)s'
 )
 

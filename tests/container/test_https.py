@@ -67,6 +67,16 @@ def test_it_obtains_a_certificate_by_acme_and_serves_http2_with_the_chain_verifi
     assert "certificate obtained successfully" in https.logs("proxy")
 
 
+def test_it_gives_each_request_an_id_the_app_returns_and_logs(https):
+    sent = f"https-{uuid.uuid4().hex}"
+    kept = https.get(f"/api/time?marker={sent}", headers={"X-Request-ID": sent})
+    assert kept.headers["x-request-id"] == sent
+    # None sent: Caddy's own, a UUID with its dashes (the app's have none).
+    made = https.get("/api/time").headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", made)
+    assert f"request-id={sent} " in access_log_line(https, f"marker={sent}")
+
+
 def test_it_answers_over_http3(https):
     page = https.get("/", http3=True)
     assert page.status == 200
