@@ -14,15 +14,21 @@ umask 077
 PGPASSWORD="$(cat "${DATABASE_PASSWORD_FILE:?the password file}")"
 export PGPASSWORD
 
+# Each step checked by hand: `set -e` does not apply inside a function
+# called from `||`, as `every` calls it.
 dump() {
   name="/backups/clock-$(date -u +%Y%m%dT%H%M%SZ).dump"
   # Under a temporary name until complete: a failed dump leaves no file that
   # looks like a backup.
-  pg_dump --format=custom --file="$name.partial"
-  mv "$name.partial" "$name"
+  if ! pg_dump --format=custom --file="$name.partial"; then
+    rm -f "$name.partial"
+    return 1
+  fi
+  mv "$name.partial" "$name" || return 1
+  echo "backed up to $name ($(wc -c <"$name") bytes)"
+  # Only after a dump succeeded: a server away for days leaves the last ones.
   find /backups -name 'clock-*.dump' -mmin "+$((BACKUP_KEEP_DAYS * 1440))" -print -delete \
     | sed 's/^/removed, older than the retention: /'
-  echo "backed up to $name ($(wc -c <"$name") bytes)"
 }
 
 case "${1:-}" in
@@ -32,8 +38,10 @@ case "${1:-}" in
   every)
     : "${BACKUP_INTERVAL:?seconds between dumps}"
     while :; do
-      # A failed dump (the server away) is said, and tried again next time.
-      dump || echo "backup failed: pg_dump exited $?" >&2
+      # The server may still be starting (the services start together).
+      until pg_isready --quiet; do sleep 5; done
+      # A failed dump is said, and tried again next time.
+      dump || echo "backup failed, the next one in $BACKUP_INTERVAL s" >&2
       sleep "$BACKUP_INTERVAL"
     done
     ;;

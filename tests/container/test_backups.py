@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from containers import ROOT, compose
+from containers import ROOT, compose, contract
 from containers.docker import new_name
 from containers.http import free_port
 
@@ -81,11 +81,11 @@ def test_sqlite_backup_and_restore_through_compose_exec(fresh_stack):
     assert visits(stack) == VISITS + 1
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def postgres_stack(engine):
     """compose.yaml with compose.postgres.yaml, the first variant, up and healthy."""
     project, port = new_name("pgstack"), free_port()
-    variant = next(iter(compose.contract.variants()))
+    variant = next(iter(contract.variants()))
 
     def run(*args, **kwargs):
         return docker_compose(project, variant, *POSTGRES, *args, port=port, **kwargs)
@@ -112,10 +112,12 @@ def test_postgresql_dump_and_restore_is_exact(postgres_stack):
         *("run", "--rm", "-T", "--entrypoint", "touch", "db-backup"),
         *("-d", "2000-01-01T00:00:00", "/backups/clock-20000101T000000Z.dump"),
     )
+    before = dumps(stack)
     said = stack.run("run", "--rm", "-T", "db-backup", "once").stdout.decode()
-    (dump,) = dumps(stack)
+    (dump,) = set(dumps(stack)) - set(before)
     assert f"backed up to /backups/{dump}" in said
-    assert "clock-20000101T000000Z.dump" in said
+    assert "clock-20000101T000000Z.dump" in said.partition(dump)[2]
+    assert "clock-20000101T000000Z.dump" not in dumps(stack)
 
     archive = stack.run(
         "run", "--rm", "-T", "--entrypoint", "cat", "db-backup", f"/backups/{dump}"
@@ -139,3 +141,13 @@ def test_the_backup_service_refuses_an_unknown_mode(postgres_stack):
     )
     assert result.returncode == 2
     assert b"usage: backup.sh once|every" in result.stderr
+
+
+def test_a_failed_dump_leaves_no_file_that_looks_like_a_backup(postgres_stack):
+    before = dumps(postgres_stack)
+    result = postgres_stack.run(
+        *("run", "--rm", "-T", "--env", "PGUSER=nobody", "db-backup", "once"),
+        check=False,
+    )
+    assert result.returncode != 0
+    assert dumps(postgres_stack) == before

@@ -8,6 +8,9 @@ and the images' own suites cover both.
 """
 
 import http.client
+import re
+import secrets
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -36,25 +39,32 @@ def single_node_swarm(engine):
         swarm.leave()
 
 
-def build(repository, version):
-    """The variant's image, built by compose as `make run` builds it."""
+# The tag of the version the rolling update deploys.
+ROLLED_TAG = f"{VARIANT}-rolled"
+
+
+def build(repository, version, tag=VARIANT):
+    """The variant's image, built by compose as `make run` builds it, under
+    APP_TAG `tag`."""
     run(
         *("docker", "compose", "build", "web"),
-        env=compose.environment(VARIANT, APP_IMAGE=repository, APP_VERSION=version),
+        env=compose.environment(
+            VARIANT, APP_IMAGE=repository, APP_TAG=tag, APP_VERSION=version
+        ),
         timeout=900,
     )
-    return f"{repository}:{VARIANT}"
+    return f"{repository}:{tag}"
 
 
 @pytest.fixture(scope="module")
 def app_image(engine):
     """The repository compose.yaml names the images in (APP_IMAGE), built now.
-    The rolling update's image, `<APP_IMAGE>-rolled`, is removed at the end,
-    once no task uses it."""
+    The rolling update's version, ROLLED_TAG, is removed at the end, once no
+    task uses it."""
     repository = compose.service(VARIANT)["image"].rpartition(":")[0]
     build(repository, "dev")
     yield repository
-    run("docker", "rmi", f"{repository}-rolled:{VARIANT}", check=False)
+    run("docker", "rmi", f"{repository}:{ROLLED_TAG}", check=False)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +74,7 @@ def stack(single_node_swarm, app_image):
         new_name("swarm"),
         {
             "APP_IMAGE": app_image,
-            "APP_VARIANT": VARIANT,
+            "APP_TAG": VARIANT,
             "HTTP_PORT": str(free_port()),
             "WEB_REPLICAS": str(REPLICAS),
         },
@@ -225,16 +235,16 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(stack, reliab
     assert answers == [200] * 20
 
 
-def test_it_rolls_out_a_new_image_under_load_without_failing_a_request(
+def test_it_rolls_out_a_new_version_by_its_tag_under_load_without_failing_a_request(
     stack, app_image, reliability
 ):
-    rebuilt = build(f"{app_image}-rolled", "rolled")
+    rebuilt = build(app_image, "rolled", tag=ROLLED_TAG)
     before = visits(stack)
     load = Load(stack.url, clients=6, seconds=LOAD_AT_MOST).start()
     try:
         time.sleep(2)
         started = time.monotonic()
-        state = stack.roll("web", APP_IMAGE=f"{app_image}-rolled")
+        state = stack.roll("web", APP_TAG=ROLLED_TAG)
         took = time.monotonic() - started
         time.sleep(2)
     finally:
@@ -369,3 +379,169 @@ def test_it_rides_out_a_database_restart_without_restarting_replicas(
     assert outside == []
     assert counted >= tally.ok
     assert sorted(stack.containers("web")) == containers, stack.history("web")
+
+
+def test_it_refuses_a_second_stack_on_a_taken_front_subnet(stack, tmp_path):
+    other = new_name("swarm")
+    env_file = tmp_path / "other.env"
+    env_file.write_text(f"FRONT_SUBNET={stack.variables['FRONT_SUBNET']}\n")
+    result = run(
+        *(sys.executable, str(swarm.DEPLOY), "--resolve-image", "never"),
+        *(str(env_file), other),
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"overlaps network {stack.name}_front" in result.stderr
+    assert other not in run("docker", "stack", "ls").stdout
+
+
+def rolled_under_load(stack, topic, **changes):
+    """Redeploy with `changes` under load; the tally, the page views counted
+    and the update's end state."""
+    before = visits(stack)
+    load = Load(stack.url, clients=6, seconds=LOAD_AT_MOST).start()
+    try:
+        time.sleep(2)
+        started = time.monotonic()
+        state = stack.roll("web", **changes)
+        took = time.monotonic() - started
+        time.sleep(2)
+    finally:
+        tally = load.stop()
+    counted = visits(stack) - before
+    figures = {
+        **tally.summary(),
+        "visits_counted": counted,
+        "update": state,
+        "update_seconds": round(took, 1),
+    }
+    return tally, counted, state, figures
+
+
+def new_secret(name, value):
+    run("docker", "secret", "create", name, "-", input=value)
+
+
+def db_exec(stack, sql):
+    (container,) = stack.containers("db")
+    return (
+        Container(container)
+        .exec(
+            *("psql", "--username=clock", "--dbname=clock", "--no-align"),
+            *("--tuples-only", "--set=ON_ERROR_STOP=1"),
+            input=sql,
+        )
+        .stdout
+    )
+
+
+def test_it_rotates_the_database_password_under_load_without_failing_a_request(
+    stack, reliability
+):
+    """DOCKER.md's procedure: a second login role acting as the owner, with
+    the new password; the replicas rolled over to it; the old login dropped."""
+    old_user = stack.variables.get("DATABASE_USER", "clock")
+    password = secrets.token_urlsafe(32)
+    secret = f"{stack.name}_database_password_2"
+    new_secret(secret, password)
+    db_exec(
+        stack,
+        f"CREATE ROLE clock_2 LOGIN PASSWORD '{password}' IN ROLE clock;\n"
+        "ALTER ROLE clock_2 SET role TO clock;\n",
+    )
+    tally, counted, state, figures = rolled_under_load(
+        stack, "password", DATABASE_USER="clock_2", DATABASE_PASSWORD_SECRET=secret
+    )
+    db_exec(stack, f"ALTER ROLE {old_user} PASSWORD NULL;\n")
+    reliability(VARIANT, "swarm", "database password rotated", figures)
+    assert state == "completed"
+    assert tally.ok > 0
+    assert tally.missed_at == [], proxy_errors(stack)
+    assert counted == tally.ok
+    logins = db_exec(
+        stack,
+        "SELECT rolname, rolpassword IS NULL FROM pg_authid "
+        "WHERE rolname IN ('clock', 'clock_2') ORDER BY 1;\n",
+    )
+    assert logins.split() == ["clock|t", "clock_2|f"]
+    # The replicas serve on the new login, after the old one lost its password.
+    assert request(stack.url + "/").status == 200
+    assert readyz(stack.url) == 200
+
+
+def admin_session(stack):
+    """A logged-in admin's session cookie, from the login form."""
+    (container,) = stack.containers("web")[:1]
+    password = secrets.token_urlsafe(16)
+    Container(container).exec(
+        *("python", "manage.py", "createsuperuser", "--noinput"),
+        *("--username=keeper", "--email=keeper@example.org"),
+        env={"DJANGO_SUPERUSER_PASSWORD": password},
+    )
+    form = request(stack.url + "/admin/login/")
+    csrf = form.headers["set-cookie"].split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+    port = int(stack.variables["HTTP_PORT"])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(
+            "POST",
+            "/admin/login/",
+            body=f"csrfmiddlewaretoken={token}&username=keeper&password={password}",
+            headers={
+                "Cookie": csrf,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        answer = connection.getresponse()
+        cookies = [v for k, v in answer.getheaders() if k.lower() == "set-cookie"]
+    finally:
+        connection.close()
+    assert answer.status == 302
+    (session,) = [c.split(";")[0] for c in cookies if c.startswith("sessionid=")]
+    return session
+
+
+def admin_statuses(stack, session):
+    """What the replicas answer the session on the admin's index: 200, or a
+    redirect (302) to its login once they no longer take it."""
+    return {
+        request(stack.url + "/admin/", headers={"Cookie": session}).status
+        for _ in range(3 * REPLICAS)
+    }
+
+
+def test_it_rotates_the_secret_key_under_load_keeping_sessions_until_the_end(
+    stack, reliability
+):
+    """DOCKER.md's three deploys: the new key accepted everywhere, then signing
+    with the old one accepted, then the old one dropped, which ends the
+    sessions it signed."""
+    old = stack.variables["DJANGO_SECRET_KEY_SECRET"]
+    new = f"{stack.name}_django_secret_key_2"
+    new_secret(new, secrets.token_urlsafe(50))
+    session = admin_session(stack)
+    steps = [
+        ("new key accepted", {"DJANGO_SECRET_KEY_FALLBACKS_SECRET": new}),
+        (
+            "new key signs",
+            {
+                "DJANGO_SECRET_KEY_SECRET": new,
+                "DJANGO_SECRET_KEY_FALLBACKS_SECRET": old,
+            },
+        ),
+        ("old key dropped", {"DJANGO_SECRET_KEY_FALLBACKS_SECRET": new}),
+    ]
+    sessions = []
+    for name, changes in steps:
+        tally, counted, state, figures = rolled_under_load(stack, name, **changes)
+        reliability(VARIANT, "swarm", f"secret key rotated: {name}", figures)
+        assert state == "completed", name
+        assert tally.ok > 0
+        assert tally.missed_at == [], proxy_errors(stack)
+        assert counted == tally.ok
+        sessions.append(admin_statuses(stack, session))
+    # No service uses the old key's secret any more.
+    run("docker", "secret", "rm", old)
+    assert sessions == [{200}, {200}, {302}]
