@@ -470,58 +470,73 @@ def test_it_rotates_the_database_password_under_load_without_failing_a_request(
     assert readyz(stack.url) == 200
 
 
-def admin_session(stack):
-    """A logged-in admin's session cookie, from the login form."""
+def admin_session(stack, username):
+    """A new admin's session cookie, from the login form."""
     (container,) = stack.containers("web")[:1]
     password = secrets.token_urlsafe(16)
     Container(container).exec(
         *("python", "manage.py", "createsuperuser", "--noinput"),
-        *("--username=keeper", "--email=keeper@example.org"),
+        f"--username={username}",
+        "--email=keeper@example.org",
         env={"DJANGO_SUPERUSER_PASSWORD": password},
     )
     form = request(stack.url + "/admin/login/")
     csrf = form.headers["set-cookie"].split(";")[0]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+    status, session = with_session(
+        stack,
+        csrf,
+        "/admin/login/",
+        "POST",
+        body=f"csrfmiddlewaretoken={token}&username={username}&password={password}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 302
+    return session
+
+
+def with_session(stack, session, path, method="GET", body=None, headers=None):
+    """A request with a session cookie, as a browser sends it: the answer's
+    status, and the session cookie a browser would keep (a new one when
+    Django cycles the session's key)."""
     port = int(stack.variables["HTTP_PORT"])
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request(
-            "POST",
-            "/admin/login/",
-            body=f"csrfmiddlewaretoken={token}&username=keeper&password={password}",
-            headers={
-                "Cookie": csrf,
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
+            method, path, body=body, headers={"Cookie": session, **(headers or {})}
         )
         answer = connection.getresponse()
+        answer.read()
         cookies = [v for k, v in answer.getheaders() if k.lower() == "set-cookie"]
     finally:
         connection.close()
-    assert answer.status == 302
-    (session,) = [c.split(";")[0] for c in cookies if c.startswith("sessionid=")]
-    return session
+    renewed = [c.split(";")[0] for c in cookies if c.startswith("sessionid=")]
+    return answer.status, (renewed or [session])[-1]
 
 
-def admin_statuses(stack, session):
-    """What the replicas answer the session on the admin's index: 200, or a
-    redirect (302) to its login once they no longer take it."""
-    return {
-        request(stack.url + "/admin/", headers={"Cookie": session}).status
-        for _ in range(3 * REPLICAS)
-    }
+def admin_statuses(stack, browser):
+    """What the replicas answer a browser on the admin's index: 200, or a
+    redirect (302) to its login once they no longer take its session.
+    `browser` holds its session cookie, renewed as it goes."""
+    statuses = set()
+    for _ in range(3 * REPLICAS):
+        status, browser["session"] = with_session(stack, browser["session"], "/admin/")
+        statuses.add(status)
+    return statuses
 
 
 def test_it_rotates_the_secret_key_under_load_keeping_sessions_until_the_end(
     stack, reliability
 ):
     """DOCKER.md's three deploys: the new key accepted everywhere, then signing
-    with the old one accepted, then the old one dropped, which ends the
-    sessions it signed."""
+    with the old one accepted, then the old one dropped. A browser in use
+    through the switch stays logged in (Django re-signs its session with the
+    new key on its next request); one idle through it is logged out."""
     old = stack.variables["DJANGO_SECRET_KEY_SECRET"]
     new = f"{stack.name}_django_secret_key_2"
     new_secret(new, secrets.token_urlsafe(50))
-    session = admin_session(stack)
+    active = {"session": admin_session(stack, "active")}
+    idle = {"session": admin_session(stack, "idle")}
     steps = [
         ("new key accepted", {"DJANGO_SECRET_KEY_FALLBACKS_SECRET": new}),
         (
@@ -541,7 +556,10 @@ def test_it_rotates_the_secret_key_under_load_keeping_sessions_until_the_end(
         assert tally.ok > 0
         assert tally.missed_at == [], proxy_errors(stack)
         assert counted == tally.ok
-        sessions.append(admin_statuses(stack, session))
+        sessions.append(admin_statuses(stack, active))
+        if name != "new key signs":
+            sessions.append(admin_statuses(stack, idle))
     # No service uses the old key's secret any more.
     run("docker", "secret", "rm", old)
-    assert sessions == [{200}, {200}, {302}]
+    # Active, idle; active; active, idle.
+    assert sessions == [{200}, {200}, {200}, {200}, {302}]
