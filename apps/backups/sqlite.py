@@ -14,9 +14,11 @@ from pathlib import Path
 
 from django.db.migrations.loader import MigrationLoader
 
+from apps.clock.models import VisitCounter
+
 HEADER = b"SQLite format 3\x00"
 # The app whose migrations mark a database as this project's.
-OWN_APP = "clock"
+OWN_APP = VisitCounter._meta.app_label
 
 
 class Refused(Exception):
@@ -51,7 +53,8 @@ def verify(path):
     if not header.startswith(HEADER):
         raise Refused("is not a SQLite database")
     # The header's page count is valid when its two change counters agree.
-    page_size = int.from_bytes(header[16:18]) or 65536
+    page_size = int.from_bytes(header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32])
     counted = header[24:28] == header[92:96]
     if counted and Path(path).stat().st_size < page_size * pages:
