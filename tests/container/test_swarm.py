@@ -4,7 +4,9 @@ one image behind nginx, on PostgreSQL, under load, through updates and faults.
 The suite makes the swarm if none is active (and leaves it at the end only
 then), deploys the stack under a name of its own with secrets of its own, and
 removes them all. One image is enough: the stack runs either the same way,
-and the images' own suites cover both.
+and the images' own suites cover both. The tests run in file order on that
+one deployment: the updates and rotations first, the faults last, so that no
+fault's after-effects fall into another test's load.
 """
 
 import http.client
@@ -297,90 +299,6 @@ def test_it_rolls_back_an_update_whose_replicas_cannot_start(stack, reliability)
     assert counted == tally.ok
 
 
-def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(
-    stack, reliability
-):
-    victim = stack.containers("web")[0]
-    in_flight_at_most = threads_per_replica(victim)
-    before = visits(stack)
-    load = Load(stack.url, clients=6, seconds=120).start()
-    try:
-        time.sleep(2)
-        run("docker", "kill", victim)
-        killed = time.monotonic()
-        wait.until(
-            lambda: victim not in stack.containers("web"),
-            60,
-            "swarm seeing the kill",
-            interval=swarm.POLL_SECONDS,
-        )
-        replaced = stack.wait_running("web", REPLICAS)
-        took = time.monotonic() - killed
-        time.sleep(2)
-    finally:
-        tally = load.stop()
-    counted = visits(stack) - before
-    reliability(
-        VARIANT,
-        "swarm",
-        "a replica killed",
-        {
-            **tally.summary(),
-            "visits_counted": counted,
-            "in_flight_at_most": in_flight_at_most,
-            "replaced_within_seconds": round(took, 1),
-        },
-    )
-    assert victim not in replaced
-    assert tally.ok > 0
-    assert len(tally.missed_at) <= in_flight_at_most
-    # A resent request may count twice; an answered one is never lost.
-    assert counted >= tally.ok
-
-
-def test_it_rides_out_a_database_restart_without_restarting_replicas(
-    stack, reliability
-):
-    containers = sorted(stack.containers("web"))
-    probes = []
-    before = visits(stack)
-    load = Load(stack.url, clients=6, seconds=LOAD_AT_MOST).start()
-    try:
-        time.sleep(2)
-        outage_start = time.monotonic()
-        with ThreadPoolExecutor(1) as executor:
-            restart = executor.submit(stack.update, "db", "--force")
-            # /readyz through nginx, until the database is back and it
-            # answers 200 again.
-            while not restart.done() or probes[-1][1] != 200:
-                probes.append((time.monotonic(), readyz(stack.url)))
-                time.sleep(0.2)
-                assert time.monotonic() - outage_start < 120
-            restart.result()
-        recovered = probes[-1][0]
-        time.sleep(3)
-    finally:
-        tally = load.stop()
-    counted = visits(stack) - before
-    outside = [t for t in tally.missed_at if t < outage_start or t > recovered]
-    reliability(
-        VARIANT,
-        "swarm",
-        "database restarted",
-        {
-            **tally.summary(),
-            "visits_counted": counted,
-            "outage_seconds": round(recovered - outage_start, 1),
-            "readyz_503": sum(status == 503 for _, status in probes),
-            "failed_outside_outage": len(outside),
-        },
-    )
-    assert 503 in [status for _, status in probes]
-    assert outside == []
-    assert counted >= tally.ok
-    assert sorted(stack.containers("web")) == containers, stack.history("web")
-
-
 def test_it_refuses_a_second_stack_on_a_taken_front_subnet(stack, tmp_path):
     other = new_name("swarm")
     env_file = tmp_path / "other.env"
@@ -563,3 +481,87 @@ def test_it_rotates_the_secret_key_under_load_keeping_sessions_until_the_end(
     run("docker", "secret", "rm", old)
     # Active, idle; active; active, idle.
     assert sessions == [{200}, {200}, {200}, {200}, {302}]
+
+
+def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(
+    stack, reliability
+):
+    victim = stack.containers("web")[0]
+    in_flight_at_most = threads_per_replica(victim)
+    before = visits(stack)
+    load = Load(stack.url, clients=6, seconds=120).start()
+    try:
+        time.sleep(2)
+        run("docker", "kill", victim)
+        killed = time.monotonic()
+        wait.until(
+            lambda: victim not in stack.containers("web"),
+            60,
+            "swarm seeing the kill",
+            interval=swarm.POLL_SECONDS,
+        )
+        replaced = stack.wait_running("web", REPLICAS)
+        took = time.monotonic() - killed
+        time.sleep(2)
+    finally:
+        tally = load.stop()
+    counted = visits(stack) - before
+    reliability(
+        VARIANT,
+        "swarm",
+        "a replica killed",
+        {
+            **tally.summary(),
+            "visits_counted": counted,
+            "in_flight_at_most": in_flight_at_most,
+            "replaced_within_seconds": round(took, 1),
+        },
+    )
+    assert victim not in replaced
+    assert tally.ok > 0
+    assert len(tally.missed_at) <= in_flight_at_most
+    # A resent request may count twice; an answered one is never lost.
+    assert counted >= tally.ok
+
+
+def test_it_rides_out_a_database_restart_without_restarting_replicas(
+    stack, reliability
+):
+    containers = sorted(stack.containers("web"))
+    probes = []
+    before = visits(stack)
+    load = Load(stack.url, clients=6, seconds=LOAD_AT_MOST).start()
+    try:
+        time.sleep(2)
+        outage_start = time.monotonic()
+        with ThreadPoolExecutor(1) as executor:
+            restart = executor.submit(stack.update, "db", "--force")
+            # /readyz through nginx, until the database is back and it
+            # answers 200 again.
+            while not restart.done() or probes[-1][1] != 200:
+                probes.append((time.monotonic(), readyz(stack.url)))
+                time.sleep(0.2)
+                assert time.monotonic() - outage_start < 120
+            restart.result()
+        recovered = probes[-1][0]
+        time.sleep(3)
+    finally:
+        tally = load.stop()
+    counted = visits(stack) - before
+    outside = [t for t in tally.missed_at if t < outage_start or t > recovered]
+    reliability(
+        VARIANT,
+        "swarm",
+        "database restarted",
+        {
+            **tally.summary(),
+            "visits_counted": counted,
+            "outage_seconds": round(recovered - outage_start, 1),
+            "readyz_503": sum(status == 503 for _, status in probes),
+            "failed_outside_outage": len(outside),
+        },
+    )
+    assert 503 in [status for _, status in probes]
+    assert outside == []
+    assert counted >= tally.ok
+    assert sorted(stack.containers("web")) == containers, stack.history("web")
