@@ -138,7 +138,12 @@ class Stack:
             *("docker", "service", "ps", "--quiet", "--no-trunc", *filters),
             self.service(service),
         ).stdout.split()
-        return json.loads(run("docker", "inspect", *ids).stdout) if ids else []
+        if not ids:
+            return []
+        # Swarm prunes a slot's history beyond 5 tasks: one listed a moment ago
+        # may be gone, and `docker inspect` shows the others and exits 1.
+        found = run("docker", "inspect", *ids, check=False).stdout.strip()
+        return json.loads(found or "[]")
 
     def containers(self, service):
         """Container ids of the service's running tasks."""
