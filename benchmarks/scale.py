@@ -74,7 +74,7 @@ def measure(plan):
         new_name("scale"),
         {
             "APP_IMAGE": repository,
-            "APP_VARIANT": variant,
+            "APP_TAG": variant,
             "HTTP_PORT": str(free_port()),
             "HTTPS_PORT": str(free_port()),
             "WEB_REPLICAS": str(plan.replicas[0]),

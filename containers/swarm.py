@@ -2,20 +2,26 @@
 from deploy/swarm/stack.yaml under a name of its own, its tasks and their
 containers, updates, logs, and everything removed afterwards.
 
-Plain `docker` commands: what an operator would type, so a failure shows the
-command and its output.
+Plain `docker` commands and the stack's own deploy.py: what an operator
+would type, so a failure shows the command and its output.
 """
 
+import ipaddress
 import json
+import os
+import runpy
 import secrets
+import tempfile
 from functools import partial
 
 import trustme
 
-from containers import http, wait
-from containers.commands import clean_environment
+from containers import contract, http, wait
+from containers.commands import clean_environment, run_python
 from containers.contract import SWARM_STACK
 from containers.docker import docker
+
+DEPLOY = SWARM_STACK.with_name("deploy.py")
 
 # Every secret the stack file names: the variable holding the secret's name.
 SECRETS = {
@@ -26,6 +32,14 @@ SECRETS = {
 }
 # The names the stack's certificate is issued for: this node, by loopback.
 TLS_NAMES = ("localhost", "127.0.0.1")
+# Secrets that start out as another's: the former keys (none yet), and the
+# password PostgreSQL's first start gives its owner.
+SAME_SECRET_AS = {
+    "DJANGO_SECRET_KEY_FALLBACKS_SECRET": "DJANGO_SECRET_KEY_SECRET",
+    "DATABASE_INIT_PASSWORD_SECRET": "DATABASE_PASSWORD_SECRET",
+}
+# Where each stack's front network takes a /24 no other network holds.
+FRONT_SUBNETS = ipaddress.ip_network("10.213.0.0/16")
 WAIT_SECONDS = 240
 # Each look at the tasks is a few docker commands: no faster than this.
 POLL_SECONDS = 0.5
@@ -49,13 +63,25 @@ def leave():
     docker("swarm", "leave", "--force")
 
 
+def free_subnet():
+    """A /24 of FRONT_SUBNETS that overlaps no network the engine knows, as
+    deploy.py checks it: a stack beside others on one swarm."""
+    in_use = runpy.run_path(str(DEPLOY))["subnets_in_use"]()
+    taken = [ipaddress.ip_network(net) for nets in in_use.values() for net in nets]
+    for candidate in FRONT_SUBNETS.subnets(new_prefix=24):
+        if not any(candidate.overlaps(net) for net in taken if net.version == 4):
+            return str(candidate)
+    raise AssertionError(f"every /24 of {FRONT_SUBNETS} is taken")
+
+
 class SwarmStack:
     """deploy/swarm/stack.yaml deployed as `name`, with secrets of its own.
 
-    `variables` are the stack file's variables (APP_IMAGE, HTTPS_PORT, ...);
-    the rest of the environment passes through but the app's own variables,
-    so base images from a mirror (NGINX_IMAGE, POSTGRES_IMAGE) apply as for
-    any deploy, and a developer's DJANGO_* settings do not.
+    `variables` are the stack file's variables (APP_IMAGE, HTTPS_PORT, ...),
+    written to an env file for deploy.py at each deploy, with the base
+    images from a mirror (NGINX_IMAGE, POSTGRES_IMAGE) if the environment
+    names them; a developer's DJANGO_* settings do not pass. The front
+    network gets a subnet no other network holds, unless one is given.
     """
 
     def __init__(self, name, variables):
@@ -64,6 +90,10 @@ class SwarmStack:
             **{variable: f"{name}_{secret}" for secret, variable in SECRETS.items()},
             **variables,
         }
+        for variable, same_as in SAME_SECRET_AS.items():
+            self.variables.setdefault(variable, self.variables[same_as])
+        if "FRONT_SUBNET" not in self.variables:
+            self.variables["FRONT_SUBNET"] = free_subnet()
 
     @property
     def url(self):
@@ -96,14 +126,23 @@ class SwarmStack:
             docker("secret", "create", name, "-", input=values[secret])
 
     def deploy(self, **changes):
-        """Deploy, or redeploy with some variables changed (an update). Images
-        are the engine's own: no registry is asked for their digests."""
+        """Deploy, or redeploy with some variables changed (an update), by
+        deploy.py and one env file. Images are the engine's own: no registry
+        is asked for their digests."""
         self.variables.update(changes)
-        docker(
-            *("stack", "deploy", "--resolve-image", "never", "--prune"),
-            *("--compose-file", str(SWARM_STACK), self.name),
-            env=clean_environment(**self.variables),
-        )
+        mirrored = {
+            name: os.environ[name]
+            for name in contract.pinned_service_images()
+            if os.environ.get(name)
+        }
+        lines = [f"{k}={v}\n" for k, v in {**mirrored, **self.variables}.items()]
+        with tempfile.NamedTemporaryFile("w", suffix=".env") as env_file:
+            env_file.writelines(lines)
+            env_file.flush()
+            run_python(
+                *(str(DEPLOY), "--resolve-image", "never", env_file.name, self.name),
+                env=clean_environment(),
+            )
 
     def service(self, service):
         return f"{self.name}_{service}"
@@ -121,7 +160,12 @@ class SwarmStack:
             *("service", "ps", "--quiet", "--no-trunc", *filters),
             self.service(service),
         ).stdout.split()
-        return json.loads(docker("inspect", *ids).stdout) if ids else []
+        if not ids:
+            return []
+        # Swarm prunes a slot's history beyond 5 tasks: one listed a moment ago
+        # may be gone, and `docker inspect` shows the others and exits 1.
+        found = docker("inspect", *ids, check=False).stdout.strip()
+        return json.loads(found or "[]")
 
     def containers(self, service):
         """Container ids of the service's running tasks."""
@@ -212,5 +256,11 @@ class SwarmStack:
         volumes = docker("volume", "ls", "--quiet", "--filter", label).stdout
         if volumes := volumes.split():
             docker("volume", "rm", *volumes)
-        names = [self.variables[variable] for variable in SECRETS.values()]
-        docker("secret", "rm", *names, check=False)
+        # Every secret made for the stack, rotated ones included, is named
+        # after it.
+        names = docker(
+            *("secret", "ls", "--format", "{{.Name}}"),
+            *("--filter", f"name={self.name}_"),
+        ).stdout.split()
+        if names:
+            docker("secret", "rm", *names, check=False)

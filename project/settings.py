@@ -37,6 +37,14 @@ elif (_key_file := env_str("DJANGO_SECRET_KEY_FILE", None)) is not None:
 else:
     SECRET_KEY = secret_key.generated(DATA_DIR)
 
+# While a new key rolls out, the keys it replaces, one per line, in a file (a
+# secret): what they signed (sessions, password-reset links) is still
+# accepted, and nothing new is signed with them (DOCKER.md, "Operations").
+if (_fallbacks := env_str("DJANGO_SECRET_KEY_FALLBACKS_FILE", None)) is not None:
+    SECRET_KEY_FALLBACKS = secret_key.read_key_file(
+        _fallbacks, "DJANGO_SECRET_KEY_FALLBACKS_FILE"
+    ).split()
+
 
 def _host_problem(host):
     if "://" in host or "/" in host:
@@ -64,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "apps.backups",
     "apps.clock",
     "apps.health",
 ]

@@ -363,7 +363,21 @@ def test_the_database_admits_only_the_apps_pods():
     (expression,) = peer["podSelector"]["matchExpressions"]
     assert expression["key"] == "app.kubernetes.io/component"
     assert expression["operator"] == "In"
-    assert set(expression["values"]) == app_components == {"web", "migrate"}
+    assert app_components == {"web", "migrate"}
+    # And the pods that dump it.
+    backup = find(objects, "CronJob", "postgres-backup")
+    dumper = backup["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+    assert set(expression["values"]) == {
+        *app_components,
+        dumper["app.kubernetes.io/component"],
+    }
+
+
+def test_the_try_out_database_is_dumped_by_the_image_the_stacks_pin():
+    backup = find(render("postgres"), "CronJob", "postgres-backup")
+    (dumper,) = containers(backup["spec"]["jobTemplate"]["spec"]["template"]["spec"])
+    assert dumper["image"] == contract.pinned_service_images()["POSTGRES_IMAGE"]
+    assert "pg_dump --format=custom" in dumper["command"][-1]
 
 
 def test_the_try_out_database_runs_the_image_the_stacks_pin():

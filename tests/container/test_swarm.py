@@ -4,12 +4,15 @@ one image behind nginx, on PostgreSQL, under load, through updates and faults.
 The suite makes the swarm if none is active (and leaves it at the end only
 then), deploys the stack under a name of its own with secrets of its own, and
 removes them all. One image is enough: the stack runs either the same way,
-and the images' own suites cover both.
+and the images' own suites cover both. The tests run in file order on that
+one deployment: the updates and rotations first, the faults last, so that no
+fault's after-effects fall into another test's load.
 """
 
 import http.client
 import ipaddress
 import re
+import secrets
 import socket
 import ssl
 import time
@@ -19,6 +22,7 @@ import pytest
 import yaml
 
 from containers import compose, contract, swarm, wait
+from containers.commands import clean_environment, run_python
 from containers.container import Container
 from containers.docker import docker, new_name
 from containers.http import TRUSTED, free_port, request
@@ -45,25 +49,32 @@ def single_node_swarm(engine):
         swarm.leave()
 
 
-def build(repository, version):
-    """The variant's image, built by compose as `make run` builds it."""
+# The tag of the version the rolling update deploys.
+ROLLED_TAG = f"{VARIANT}-rolled"
+
+
+def build(repository, version, tag=VARIANT):
+    """The variant's image, built by compose as `make run` builds it, under
+    APP_TAG `tag`."""
     docker(
         *("compose", "build", "web"),
-        env=compose.environment(VARIANT, APP_IMAGE=repository, APP_VERSION=version),
+        env=compose.environment(
+            VARIANT, APP_IMAGE=repository, APP_TAG=tag, APP_VERSION=version
+        ),
         timeout=900,
     )
-    return f"{repository}:{VARIANT}"
+    return f"{repository}:{tag}"
 
 
 @pytest.fixture(scope="module")
 def app_image(engine):
     """The repository compose.yaml names the images in (APP_IMAGE), built now.
-    The rolling update's image, `<APP_IMAGE>-rolled`, is removed at the end,
-    once no task uses it."""
+    The rolling update's version, ROLLED_TAG, is removed at the end, once no
+    task uses it."""
     repository = compose.service(VARIANT)["image"].rpartition(":")[0]
     build(repository, "dev")
     yield repository
-    docker("rmi", f"{repository}-rolled:{VARIANT}", check=False)
+    docker("rmi", f"{repository}:{ROLLED_TAG}", check=False)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +84,7 @@ def stack(single_node_swarm, app_image):
         new_name("swarm"),
         {
             "APP_IMAGE": app_image,
-            "APP_VARIANT": VARIANT,
+            "APP_TAG": VARIANT,
             "HTTP_PORT": str(free_port()),
             "HTTPS_PORT": str(free_port()),
             "WEB_REPLICAS": str(REPLICAS),
@@ -336,16 +347,16 @@ def test_it_serves_others_while_slow_clients_trickle_their_headers(stack, reliab
     assert answers == [200] * 20
 
 
-def test_it_rolls_out_a_new_image_under_load_without_failing_a_request(
+def test_it_rolls_out_a_new_version_by_its_tag_under_load_without_failing_a_request(
     stack, app_image, reliability
 ):
-    rebuilt = build(f"{app_image}-rolled", "rolled")
+    rebuilt = build(app_image, "rolled", tag=ROLLED_TAG)
     before = visits(stack)
     load = Load(stack.url, clients=6, seconds=LOAD_AT_MOST).start()
     try:
         time.sleep(2)
         started = time.monotonic()
-        state = stack.roll("web", APP_IMAGE=f"{app_image}-rolled")
+        state = stack.roll("web", APP_TAG=ROLLED_TAG)
         took = time.monotonic() - started
         time.sleep(2)
     finally:
@@ -396,6 +407,190 @@ def test_it_rolls_back_an_update_whose_replicas_cannot_start(stack, reliability)
     assert tally.ok > 0
     assert tally.missed_at == [], proxy_errors(stack)
     assert counted == tally.ok
+
+
+def test_it_refuses_a_second_stack_on_a_taken_front_subnet(stack, tmp_path):
+    other = new_name("swarm")
+    env_file = tmp_path / "other.env"
+    env_file.write_text(f"FRONT_SUBNET={stack.variables['FRONT_SUBNET']}\n")
+    result = run_python(
+        *(str(swarm.DEPLOY), "--resolve-image", "never", str(env_file), other),
+        env=clean_environment(),
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"overlaps network {stack.name}_front" in result.stderr
+    assert other not in docker("stack", "ls").stdout
+
+
+def rolled_under_load(stack, topic, **changes):
+    """Redeploy with `changes` under load; the tally, the page views counted
+    and the update's end state."""
+    before = visits(stack)
+    load = Load(stack.url, clients=6, seconds=LOAD_AT_MOST).start()
+    try:
+        time.sleep(2)
+        started = time.monotonic()
+        state = stack.roll("web", **changes)
+        took = time.monotonic() - started
+        time.sleep(2)
+    finally:
+        tally = load.stop()
+    counted = visits(stack) - before
+    figures = {
+        **tally.summary(),
+        "visits_counted": counted,
+        "update": state,
+        "update_seconds": round(took, 1),
+    }
+    return tally, counted, state, figures
+
+
+def new_secret(name, value):
+    docker("secret", "create", name, "-", input=value)
+
+
+def db_exec(stack, sql):
+    (container,) = stack.containers("db")
+    return (
+        Container(container)
+        .exec(
+            *("psql", "--username=clock", "--dbname=clock", "--no-align"),
+            *("--tuples-only", "--set=ON_ERROR_STOP=1"),
+            input=sql,
+        )
+        .stdout
+    )
+
+
+def test_it_rotates_the_database_password_under_load_without_failing_a_request(
+    stack, reliability
+):
+    """DOCKER.md's procedure: a second login role acting as the owner, with
+    the new password; the replicas rolled over to it; the old login dropped."""
+    old_user = stack.variables.get("DATABASE_USER", "clock")
+    password = secrets.token_urlsafe(32)
+    secret = f"{stack.name}_database_password_2"
+    new_secret(secret, password)
+    db_exec(
+        stack,
+        f"CREATE ROLE clock_2 LOGIN PASSWORD '{password}' IN ROLE clock;\n"
+        "ALTER ROLE clock_2 SET role TO clock;\n",
+    )
+    tally, counted, state, figures = rolled_under_load(
+        stack, "password", DATABASE_USER="clock_2", DATABASE_PASSWORD_SECRET=secret
+    )
+    db_exec(stack, f"ALTER ROLE {old_user} PASSWORD NULL;\n")
+    reliability(VARIANT, "swarm", "database password rotated", figures)
+    assert state == "completed"
+    assert tally.ok > 0
+    assert tally.missed_at == [], proxy_errors(stack)
+    assert counted == tally.ok
+    logins = db_exec(
+        stack,
+        "SELECT rolname, rolpassword IS NULL FROM pg_authid "
+        "WHERE rolname IN ('clock', 'clock_2') ORDER BY 1;\n",
+    )
+    assert logins.split() == ["clock|t", "clock_2|f"]
+    # The replicas serve on the new login, after the old one lost its password.
+    assert request(stack.url + "/").status == 200
+    assert readyz(stack.url) == 200
+
+
+def admin_session(stack, username):
+    """A new admin's session cookie, from the login form."""
+    (container,) = stack.containers("web")[:1]
+    password = secrets.token_urlsafe(16)
+    Container(container).exec(
+        *("python", "manage.py", "createsuperuser", "--noinput"),
+        f"--username={username}",
+        "--email=keeper@example.org",
+        env={"DJANGO_SUPERUSER_PASSWORD": password},
+    )
+    form = request(stack.url + "/admin/login/")
+    csrf = form.headers["set-cookie"].split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+    status, session = with_session(
+        stack,
+        csrf,
+        "/admin/login/",
+        "POST",
+        body=f"csrfmiddlewaretoken={token}&username={username}&password={password}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 302
+    return session
+
+
+def with_session(stack, session, path, method="GET", body=None, headers=None):
+    """A request with a session cookie, as a browser sends it: the answer's
+    status, and the session cookie a browser would keep (a new one when
+    Django cycles the session's key)."""
+    port = int(stack.variables["HTTP_PORT"])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(
+            method, path, body=body, headers={"Cookie": session, **(headers or {})}
+        )
+        answer = connection.getresponse()
+        answer.read()
+        cookies = [v for k, v in answer.getheaders() if k.lower() == "set-cookie"]
+    finally:
+        connection.close()
+    renewed = [c.split(";")[0] for c in cookies if c.startswith("sessionid=")]
+    return answer.status, (renewed or [session])[-1]
+
+
+def admin_statuses(stack, browser):
+    """What the replicas answer a browser on the admin's index: 200, or a
+    redirect (302) to its login once they no longer take its session.
+    `browser` holds its session cookie, renewed as it goes."""
+    statuses = set()
+    for _ in range(3 * REPLICAS):
+        status, browser["session"] = with_session(stack, browser["session"], "/admin/")
+        statuses.add(status)
+    return statuses
+
+
+def test_it_rotates_the_secret_key_under_load_keeping_sessions_until_the_end(
+    stack, reliability
+):
+    """DOCKER.md's three deploys: the new key accepted everywhere, then signing
+    with the old one accepted, then the old one dropped. A browser in use
+    through the switch stays logged in (Django re-signs its session with the
+    new key on its next request); one idle through it is logged out."""
+    old = stack.variables["DJANGO_SECRET_KEY_SECRET"]
+    new = f"{stack.name}_django_secret_key_2"
+    new_secret(new, secrets.token_urlsafe(50))
+    active = {"session": admin_session(stack, "active")}
+    idle = {"session": admin_session(stack, "idle")}
+    steps = [
+        ("new key accepted", {"DJANGO_SECRET_KEY_FALLBACKS_SECRET": new}),
+        (
+            "new key signs",
+            {
+                "DJANGO_SECRET_KEY_SECRET": new,
+                "DJANGO_SECRET_KEY_FALLBACKS_SECRET": old,
+            },
+        ),
+        ("old key dropped", {"DJANGO_SECRET_KEY_FALLBACKS_SECRET": new}),
+    ]
+    sessions = []
+    for name, changes in steps:
+        tally, counted, state, figures = rolled_under_load(stack, name, **changes)
+        reliability(VARIANT, "swarm", f"secret key rotated: {name}", figures)
+        assert state == "completed", name
+        assert tally.ok > 0
+        assert tally.missed_at == [], proxy_errors(stack)
+        assert counted == tally.ok
+        sessions.append(admin_statuses(stack, active))
+        if name != "new key signs":
+            sessions.append(admin_statuses(stack, idle))
+    # No service uses the old key's secret any more.
+    docker("secret", "rm", old)
+    # Active, idle; active; active, idle.
+    assert sessions == [{200}, {200}, {200}, {200}, {302}]
 
 
 def test_it_replaces_a_killed_replica_losing_only_its_requests_in_flight(
