@@ -3,13 +3,10 @@ benchmarks' own, run against a PATH made for each test."""
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from containers import host
-
-ROOT = Path(__file__).resolve().parents[1]
+from containers import ROOT, host
 
 
 def program(folder, name):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from contextlib import closing
 
+from containers import ROOT
 from tests import serving
 
 DATABASE = "db.sqlite3"
@@ -15,7 +16,7 @@ def manage(data_dir, *args, input=None, env=None):
     """`python manage.py ARGS` on `data_dir`; bytes in, bytes out."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=serving.ROOT,
+        cwd=ROOT,
         env=serving.server_environment(data_dir, env),
         input=input,
         capture_output=True,
