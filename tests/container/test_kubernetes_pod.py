@@ -20,7 +20,7 @@ import pytest
 
 from containers import wait
 from containers.container import Container
-from tests.test_kubernetes import find, quantity, render
+from tests.deployment.test_kubernetes import find, quantity, render
 
 # Seconds for every probe of the pod to answer 200.
 READY_WITHIN = 60

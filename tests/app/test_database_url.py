@@ -7,7 +7,7 @@ import pytest
 
 from containers.commands import run_python
 from tests import serving
-from tests.test_settings import error_line, printed, setup_with
+from tests.app.test_settings import error_line, printed, setup_with
 
 SECRET = "s3cret-Pa55"  # noqa: S105 (a test value, shown nowhere)
 DEFAULT = "__import__('json').dumps(s.DATABASES['default'], default=str)"

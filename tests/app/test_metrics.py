@@ -1,5 +1,5 @@
 """The app's metrics as one process counts them (project/metrics.py); the
-gunicorn tests add them up across workers (tests/test_observability.py)."""
+gunicorn tests add them up across workers (tests/app/test_observability.py)."""
 
 import pytest
 from prometheus_client import REGISTRY
