@@ -192,10 +192,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Compressed, with content-hashed names that browsers may cache forever.
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    # whitenoise's compressed files with content-hashed names, which browsers
+    # may cache forever; each URL worked out once (project/static_urls.py).
+    "staticfiles": {"BACKEND": "project.static_urls.UrlsOnceManifestStorage"},
 }
 # Templates only ever link hashed names; the unhashed copies would be dead
 # weight in the image.

@@ -71,6 +71,16 @@ def test_it_links_the_hashed_name_the_manifest_gives(client, linked):
     assert re.search(r"^/static/clock/clock\.[0-9a-f]{12}\.css$", linked["clock.css"])
 
 
+def test_it_gives_each_url_as_the_manifest_gives_it_and_keeps_it(collected_static):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    manifest = CompressedManifestStaticFilesStorage(location=collected_static)
+    first = staticfiles_storage.url("clock/clock.css")
+    assert first == manifest.url("clock/clock.css")
+    assert staticfiles_storage.url("clock/clock.css") is first
+
+
 def test_it_refuses_to_link_a_file_it_does_not_have():
     from django.contrib.staticfiles.storage import staticfiles_storage
 
