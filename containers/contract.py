@@ -89,10 +89,11 @@ def variants():
 
 
 @cache
-def pinned_service_images():
-    """{variable: pinned reference} of the images the stacks run beside the app."""
+def pinned_service_images(files=STACK_FILES):
+    """{variable: pinned reference} of the images the stacks (or the stack
+    files given) run beside the app."""
     found = {}
-    for path in STACK_FILES:
+    for path in files:
         for name, reference in PINNED_IMAGE.findall(path.read_text(encoding="utf-8")):
             if found.setdefault(name, reference) != reference:
                 raise ValueError(f"{path.name} pins {name} differently: {reference}")
