@@ -132,7 +132,7 @@ class SwarmStack:
         self.variables.update(changes)
         mirrored = {
             name: os.environ[name]
-            for name in contract.pinned_service_images([SWARM_STACK])
+            for name in contract.pinned_service_images((SWARM_STACK,))
             if os.environ.get(name)
         }
         lines = [f"{k}={v}\n" for k, v in {**mirrored, **self.variables}.items()]

@@ -19,7 +19,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import yaml
 
 from containers import compose, contract, swarm, wait
 from containers.commands import clean_environment, run_python
@@ -30,10 +29,6 @@ from containers.processes import gunicorn_pids
 from tests.container.load import Load, Tricklers
 
 REPLICAS = 3
-# The overlay network of nginx and the replicas (deploy/swarm/stack.yaml).
-FRONT_SUBNET = yaml.safe_load(contract.SWARM_STACK.read_text())["networks"]["front"][
-    "ipam"
-]["config"][0]["subnet"]
 VARIANT = next(iter(contract.variants()))
 # How long a visitor may wait for the page while slow clients hold connections.
 SERVED_WITHIN_SECONDS = 1
@@ -200,7 +195,9 @@ def test_it_logs_the_clients_address_not_nginxs_nor_one_the_client_wrote(stack):
     in_app = logged(stack, "web", sent).split()[4]
     assert in_app == client
     assert in_app != spoofed
-    assert ipaddress.ip_address(in_app) not in ipaddress.ip_network(FRONT_SUBNET)
+    # Not an address of the network nginx shares with the replicas.
+    front = ipaddress.ip_network(stack.variables["FRONT_SUBNET"])
+    assert ipaddress.ip_address(in_app) not in front
 
 
 def test_it_answers_404_for_the_metrics_through_nginx(stack):
@@ -527,11 +524,19 @@ def with_session(stack, session, path, method="GET", body=None, headers=None):
     """A request with a session cookie, as a browser sends it: the answer's
     status, and the session cookie a browser would keep (a new one when
     Django cycles the session's key)."""
-    port = int(stack.variables["HTTP_PORT"])
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    port = int(stack.variables["HTTPS_PORT"])
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", port, timeout=30, context=TRUSTED
+    )
+    # A browser's POST says where it comes from: Django's CSRF check over
+    # HTTPS wants the Origin.
+    origin = {"Origin": stack.url} if method == "POST" else {}
     try:
         connection.request(
-            method, path, body=body, headers={"Cookie": session, **(headers or {})}
+            method,
+            path,
+            body=body,
+            headers={"Cookie": session, **origin, **(headers or {})},
         )
         answer = connection.getresponse()
         answer.read()
