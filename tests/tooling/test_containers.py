@@ -43,17 +43,12 @@ def test_it_lists_the_pinned_base_and_service_images_as_plain_tags():
     assert "POSTGRES_IMAGE" in names
 
 
-def test_it_refuses_a_service_image_pinned_twice_differently(tmp_path, monkeypatch):
-    stacks = [tmp_path / "a.yaml", tmp_path / "b.yaml"]
+def test_it_refuses_a_service_image_pinned_twice_differently(tmp_path):
+    stacks = (tmp_path / "a.yaml", tmp_path / "b.yaml")
     for stack, tag in zip(stacks, ("17", "18"), strict=True):
         stack.write_text(f"image: ${{POSTGRES_IMAGE:-postgres:{tag}}}\n")
-    monkeypatch.setattr(contract, "STACK_FILES", stacks)
-    contract.pinned_service_images.cache_clear()
-    try:
-        with pytest.raises(ValueError, match=r"b\.yaml pins POSTGRES_IMAGE"):
-            contract.pinned_service_images()
-    finally:
-        contract.pinned_service_images.cache_clear()
+    with pytest.raises(ValueError, match=r"b\.yaml pins POSTGRES_IMAGE"):
+        contract.pinned_service_images(stacks)
 
 
 def test_it_refuses_a_variant_without_traits(tmp_path, monkeypatch):
