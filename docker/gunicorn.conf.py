@@ -1,6 +1,7 @@
 """gunicorn's configuration, for the images and for a local run alike.
 
-PORT, WEB_CONCURRENCY and FORWARDED_ALLOW_IPS are read here; any other
+PORT, WEB_CONCURRENCY, FORWARDED_ALLOW_IPS, METRICS_PORT and LOG_FORMAT are
+read here, and the settings loaded (so that their errors are one line); any other
 gunicorn flag comes through GUNICORN_CMD_ARGS (`--threads 8`, `--timeout 60`,
 `--log-level debug`), which gunicorn applies on top of this file.
 """
@@ -102,9 +103,10 @@ def on_starting(server):
 
 
 def when_ready(server):
-    """Just before the workers are forked: gc.freeze() the preloaded app, so
-    that the collector never touches its objects and the workers keep sharing
-    their pages with the master instead of copying them."""
+    """Just before the workers are forked: the metrics exporter's thread, then
+    gc.freeze() the preloaded app, so that the collector never touches its
+    objects and the workers keep sharing their pages with the master instead
+    of copying them."""
     if metrics_port is not None:
         metrics_exporter.serve(server, metrics_port)
     gc.collect()
