@@ -2,6 +2,8 @@
 
 import contextlib
 import http.client
+import math
+import select
 import socket
 import threading
 import time
@@ -105,24 +107,49 @@ class Load:
 class Tricklers:
     """`count` connections that send a request line, then one header byte a
     second, never finishing their headers (a "slowloris"); over TLS to
-    `server_name` when given a `tls` context."""
+    `server_name` when given a `tls` context. With `reopen`, one the server
+    closes is opened again, so that `count` stay open the whole time, as an
+    attacker keeps them. `closed` counts the connections the server closed."""
 
-    def __init__(self, port, count, tls=None, server_name=None):
-        self.sockets = []
-        for _ in range(count):
-            connection = socket.create_connection(("127.0.0.1", port), timeout=5)
-            if tls is not None:
-                connection = tls.wrap_socket(connection, server_hostname=server_name)
-            connection.sendall(b"GET / HTTP/1.1\r\nX-Slow: ")
-            self.sockets.append(connection)
+    def __init__(self, port, count, tls=None, server_name=None, reopen=False):
+        self.port, self.tls, self.server_name = port, tls, server_name
+        self.reopen = reopen
+        self.closed = 0
+        self.sockets = [self._open() for _ in range(count)]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._trickle, daemon=True)
 
+    def _open(self):
+        connection = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        if self.tls is not None:
+            connection = self.tls.wrap_socket(
+                connection, server_hostname=self.server_name
+            )
+        connection.sendall(b"GET / HTTP/1.1\r\nX-Slow: ")
+        return connection
+
+    def _closed_by_server(self, connection):
+        """Whether the server hung up: an answer (a 408) or the end of the
+        stream is readable, or the byte could not be sent."""
+        if select.select([connection], [], [], 0)[0]:
+            return True
+        try:
+            connection.sendall(b"x")
+        except OSError:
+            return True
+        return False
+
     def _trickle(self):
         while not self._stop.wait(1):
-            for connection in self.sockets:
-                with contextlib.suppress(OSError):
-                    connection.sendall(b"x")
+            for index, connection in enumerate(self.sockets):
+                if connection is None or not self._closed_by_server(connection):
+                    continue
+                connection.close()
+                self.closed += 1
+                self.sockets[index] = None
+                if self.reopen and not self._stop.is_set():
+                    with contextlib.suppress(OSError):
+                        self.sockets[index] = self._open()
 
     def __enter__(self):
         self._thread.start()
@@ -130,6 +157,29 @@ class Tricklers:
 
     def __exit__(self, *exc):
         self._stop.set()
-        self._thread.join(5)
+        self._thread.join(30)
         for connection in self.sockets:
-            connection.close()
+            if connection is not None:
+                connection.close()
+
+
+def spread(fetch, count, seconds):
+    """`fetch()` called `count` times, evenly over `seconds`: how long each
+    call took, in seconds, and what it returned (or the exception it raised)."""
+    results = []
+    start = time.monotonic()
+    for index in range(count):
+        time.sleep(max(0, start + index * seconds / count - time.monotonic()))
+        began = time.monotonic()
+        try:
+            outcome = fetch()
+        except (OSError, http.client.HTTPException) as error:
+            outcome = error
+        results.append((time.monotonic() - began, outcome))
+    return results
+
+
+def percentile(values, share):
+    """The value below which `share` (0 to 1) of `values` lie, nearest rank."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
