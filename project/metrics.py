@@ -3,6 +3,11 @@ added up across the workers when scraped (project/metrics_exporter.py).
 
 Labels stay few and bounded: the URL pattern's name (never the path a client
 chose), a known method, the status code, an exception's class.
+
+Only what the workers count themselves: each value is exact however their
+requests interleave. A figure the database holds (the visit count) is no
+metric here: set by each worker after its own write, the last to set it would
+win, not the highest.
 """
 
 import time
@@ -35,11 +40,6 @@ QUERY_SECONDS = Counter(
     "django_db_query_duration_seconds",
     "Time spent in database queries, by view.",
     ["view"],
-)
-VISITS = Gauge(
-    "clock_visits",
-    "The visit counter, as a page view last wrote it.",
-    multiprocess_mode="mostrecent",
 )
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

@@ -6,7 +6,6 @@ from django.views.decorators.http import require_safe
 
 from apps.clock import moscow
 from apps.clock.models import record_visit, visit_count
-from project.metrics import VISITS
 
 
 @never_cache
@@ -15,7 +14,6 @@ from project.metrics import VISITS
 def index(request):
     """The page; a GET is a visit, a HEAD only asks whether the page is there."""
     visits = record_visit() if request.method == "GET" else visit_count()
-    VISITS.set(visits)
     return render(
         request,
         "clock/index.html",

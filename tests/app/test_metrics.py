@@ -31,13 +31,6 @@ def test_it_times_each_request_and_counts_its_queries(client):
 
 
 @pytest.mark.django_db
-def test_it_shows_the_visit_counter_as_a_page_view_left_it(client):
-    client.get("/")
-    shown = client.get("/api/time").json()["visits"]
-    assert sample("clock_visits") == shown
-
-
-@pytest.mark.django_db
 def test_it_labels_what_no_url_pattern_answered_without_its_path(client):
     labels = {"view": "-", "method": "other", "status": "404"}
     before = sample("django_http_requests_total", **labels)

@@ -101,12 +101,6 @@ def test_it_keeps_a_dead_workers_counts_and_drops_its_busy_threads(server):
     assert after["django_http_requests_in_progress"] == 0
 
 
-def test_it_shows_the_visit_counter(server):
-    page_views(server, 3)
-    shown = request(server.url + "/api/time").json()["visits"]
-    assert metrics(server.metrics_port)["clock_visits"] == shown
-
-
 def test_it_serves_no_metrics_on_the_apps_port(server):
     assert request(server.url + "/metrics").status == 404
 
