@@ -23,11 +23,14 @@ FORMATTERS = {
 }
 
 
-class WithoutTraceback(logging.Filter):
-    """Keeps the message, drops the traceback: for expected, client-made errors
-    (a bad Host header) that would otherwise print one per probe."""
+class ClientError(logging.Filter):
+    """For an error the client made (a Host header the site does not serve): a
+    warning, since nothing of ours failed, on one line without the traceback
+    that would otherwise print one per probe, and so never an error event
+    where errors are tracked (project/sentry.py records errors alone)."""
 
     def filter(self, record):
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
         record.exc_info = None
         record.exc_text = None
         return True

@@ -242,11 +242,12 @@ LOG_LEVEL = env_choice("DJANGO_LOG_LEVEL", "INFO", LEVELS)
 LOG_FORMAT = env_choice("LOG_FORMAT", DEFAULT_FORMAT, FORMATS)
 LOGGING = stdout_logging(LOG_LEVEL, log_format=LOG_FORMAT)
 LOGGING["loggers"]["django"] = {"handlers": [], "level": LOG_LEVEL}
-# A request with a Host header we do not serve is the client's error: one line.
-LOGGING["filters"]["without_traceback"] = {"()": "project.log.WithoutTraceback"}
+# A request with a Host header we do not serve is the client's error: a
+# warning on one line, never an error event in Sentry.
+LOGGING["filters"]["client_error"] = {"()": "project.log.ClientError"}
 LOGGING["loggers"]["django.security.DisallowedHost"] = {
     "handlers": [],
-    "filters": ["without_traceback"],
+    "filters": ["client_error"],
 }
 
 # --- Error tracking -------------------------------------------------------

@@ -205,6 +205,30 @@ def test_it_sends_a_server_error_to_sentry_when_a_dsn_is_set(tmp_path, sentry):
     assert "no such table: clock_visitcounter" in body
 
 
+def test_it_logs_a_foreign_host_as_a_warning_kept_out_of_sentry(tmp_path, sentry):
+    """A scan with someone else's Host is the client's error. One worker, so
+    that its events reach the stand-in in the order they happened: once the
+    server error that follows has arrived, any event for the Host would have."""
+    dsn, received = sentry
+    env = {"SENTRY_DSN": dsn, "LOG_FORMAT": "json", "WEB_CONCURRENCY": "1"}
+    with serving.gunicorn(tmp_path, env) as server:
+        assert request(server.url + "/", headers={"Host": "evil.example"}).status == 400
+        with sqlite3.connect(tmp_path / "db.sqlite3") as database:
+            database.execute("DROP TABLE clock_visitcounter")
+        assert request(server.url + "/").status == 500
+        wait.until(
+            lambda: any("OperationalError" in body for _, body in received),
+            20,
+            "the server error's event at the Sentry stand-in",
+        )
+        lines = [json.loads(line) for line in server.output().splitlines()]
+    about_host = [entry for entry in lines if "evil.example" in entry["message"]]
+    assert [(entry["level"], entry["logger"]) for entry in about_host] == [
+        ("WARNING", "django.security.DisallowedHost")
+    ]
+    assert not any("DisallowedHost" in body for _, body in received)
+
+
 def test_it_loads_nothing_of_sentry_without_a_dsn(tmp_path):
     script = (
         "import sys, django; django.setup(); import project.wsgi;"
