@@ -81,6 +81,11 @@ class Server:
         """Everything the server has written so far, stdout and stderr."""
         return self.log.read_text(encoding="utf-8", errors="replace")
 
+    def lines(self):
+        """The lines written so far, whole: one still being written is left
+        out, to be read the next time."""
+        return self.output().split("\n")[:-1]
+
 
 def start(data_dir, env=None, port=None):
     """gunicorn's master process, writing its output to a temporary file."""

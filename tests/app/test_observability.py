@@ -107,7 +107,7 @@ def test_it_serves_no_metrics_on_the_apps_port(server):
 
 def access_line(server, request_id):
     def found():
-        for line in server.output().splitlines():
+        for line in server.lines():
             entry = json.loads(line)
             if (
                 entry["logger"] == "gunicorn.access"
@@ -142,7 +142,7 @@ def test_it_logs_the_forwarded_client_and_the_id_on_djangos_lines_too(server):
     assert access_line(server, request_id)["client"] == "203.0.113.9"
     django_lines = [
         entry
-        for entry in map(json.loads, server.output().splitlines())
+        for entry in map(json.loads, server.lines())
         if entry["logger"] == "django.request" and entry["request_id"] == request_id
     ]
     assert [(e["level"], e["status"], e["client"]) for e in django_lines] == [
@@ -152,7 +152,7 @@ def test_it_logs_the_forwarded_client_and_the_id_on_djangos_lines_too(server):
 
 def test_it_writes_every_line_as_a_json_object_with_time_level_and_logger(server):
     page_views(server, 2)
-    lines = server.output().splitlines()
+    lines = server.lines()
     assert len(lines) > WORKERS
     for line in lines:
         entry = json.loads(line)
@@ -221,7 +221,7 @@ def test_it_logs_a_foreign_host_as_a_warning_kept_out_of_sentry(tmp_path, sentry
             20,
             "the server error's event at the Sentry stand-in",
         )
-        lines = [json.loads(line) for line in server.output().splitlines()]
+        lines = [json.loads(line) for line in server.lines()]
     about_host = [entry for entry in lines if "evil.example" in entry["message"]]
     assert [(entry["level"], entry["logger"]) for entry in about_host] == [
         ("WARNING", "django.security.DisallowedHost")

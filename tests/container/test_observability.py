@@ -5,7 +5,7 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from containers import compose
+from containers import compose, wait
 
 VIEWS = 20
 PAGE_VIEWS = re.compile(
@@ -49,7 +49,12 @@ def test_it_counts_page_views_across_its_workers_exactly(stack, image):
 def test_it_returns_the_request_id_and_logs_it_on_the_access_line(stack):
     request_id = stack.get("/api/time").headers["x-request-id"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
-    access = [line for line in stack.logs().splitlines() if request_id in line]
+    # gunicorn writes the access line once the answer has gone out.
+    access = wait.until(
+        lambda: [line for line in stack.logs().splitlines() if request_id in line],
+        10,
+        f"the access line of {request_id}",
+    )
     assert len(access) == 1
     assert '"GET /api/time HTTP/1.1" 200 ' in access[0]
 
