@@ -1,7 +1,9 @@
 """compose.https.yaml brought up for real: Caddy in front of the app, its
-certificate ordered from Pebble, Let's Encrypt's ACME test server
-(tests/container/compose.pebble.yaml), and a client on Caddy's network that
-reaches it by the site's name and trusts Pebble's roots alone.
+certificate ordered from Pebble, Let's Encrypt's ACME test server, started
+beside it as a private CA (tests/container/compose.pebble.yaml) and named to
+Caddy by the documented ACME_CA and ACME_CA_ROOT alone; and a client on
+Caddy's network that reaches it by the site's name and trusts Pebble's roots
+alone.
 
 The client is curl: it speaks HTTP/2, and what it sends and sees is what
 `curl` shows an operator.
@@ -16,6 +18,9 @@ from containers.http import Response, free_port
 
 # The site's name: Caddy's alias on its network, where Pebble validates it.
 DOMAIN = "clock.test"
+# Pebble's ACME directory, and the root of its API's certificate in its image.
+ACME_CA = "https://pebble:14000/dir"
+PEBBLE_API_ROOT = "/test/certs/pebble.minica.pem"
 # Where the client keeps the roots Pebble issues from (new on each start).
 ROOTS = "/tmp/pebble-roots.pem"
 # The headers the app got, logged by gunicorn for each request: the scheme
@@ -34,6 +39,8 @@ class HttpsStack(ComposeProject):
     Caddy's ports are published on loopback ports of their own."""
 
     http_port: int = field(default_factory=free_port)
+    # The root of Pebble's API certificate (PEM), Caddy's ACME_CA_ROOT.
+    ca_root: str = ""
 
     @property
     def https_url(self):
@@ -48,6 +55,8 @@ class HttpsStack(ComposeProject):
             env=environment(
                 self.variant,
                 DOMAIN=DOMAIN,
+                ACME_CA=ACME_CA,
+                ACME_CA_ROOT=self.ca_root,
                 PROXY_ADDRESS="127.0.0.1",
                 HTTP_PORT=str(self.http_port),
                 HTTPS_PORT=str(self.port),
@@ -58,6 +67,10 @@ class HttpsStack(ComposeProject):
         )
 
     def up(self, variant=None):
+        self.ca_root = self.compose(
+            *("run", "--rm", "--no-deps", "--entrypoint", "cat"),
+            *("pebble", PEBBLE_API_ROOT),
+        ).stdout
         super().up(variant)
         self.trust_pebble()
         return self

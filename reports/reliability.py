@@ -19,7 +19,9 @@ SWARM_DETAILS = {
     "replaced_within_seconds": "replaced within {} s",
     "outage_seconds": "database away {} s",
     "slow_connections": "beside {} slow connections",
-    "served_within_seconds": "each within {} s",
+    "attack_seconds": "for {} s",
+    "p99_ms": "p99 {} ms",
+    "closed_by_server": "{} closed by nginx",
 }
 
 

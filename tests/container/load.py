@@ -3,8 +3,10 @@
 import contextlib
 import http.client
 import math
+import resource
 import select
 import socket
+import ssl
 import threading
 import time
 from collections import Counter
@@ -15,6 +17,12 @@ from containers.http import request
 # Every request, the slow clients' too, gives up after this long: a test that
 # meets a hung server fails instead of hanging.
 REQUEST_TIMEOUT = 10
+# How long a slow client waits to connect, or to send its next byte.
+CONNECT_TIMEOUT = 5
+# The slow-client attack every proxy in front of the app is held to.
+SLOW_CLIENTS = 1000
+ATTACK_SECONDS = 30
+ATTACK_REQUESTS = 100
 
 
 @dataclass
@@ -112,6 +120,7 @@ class Tricklers:
     attacker keeps them. `closed` counts the connections the server closed."""
 
     def __init__(self, port, count, tls=None, server_name=None, reopen=False):
+        open_files(count + 256)
         self.port, self.tls, self.server_name = port, tls, server_name
         self.reopen = reopen
         self.closed = 0
@@ -120,7 +129,9 @@ class Tricklers:
         self._thread = threading.Thread(target=self._trickle, daemon=True)
 
     def _open(self):
-        connection = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        connection = socket.create_connection(
+            ("127.0.0.1", self.port), timeout=CONNECT_TIMEOUT
+        )
         if self.tls is not None:
             connection = self.tls.wrap_socket(
                 connection, server_hostname=self.server_name
@@ -130,8 +141,18 @@ class Tricklers:
 
     def _closed_by_server(self, connection):
         """Whether the server hung up: an answer (a 408) or the end of the
-        stream is readable, or the byte could not be sent."""
+        stream is readable, or the byte could not be sent. TLS records that
+        carry no data (TLS 1.3's session tickets) are not a hang-up."""
         if select.select([connection], [], [], 0)[0]:
+            connection.settimeout(0)
+            try:
+                connection.recv(4096)
+            except (ssl.SSLWantReadError, BlockingIOError):
+                return False
+            except OSError:
+                return True
+            finally:
+                connection.settimeout(CONNECT_TIMEOUT)
             return True
         try:
             connection.sendall(b"x")
@@ -161,6 +182,52 @@ class Tricklers:
         for connection in self.sockets:
             if connection is not None:
                 connection.close()
+
+
+def open_files(count):
+    """This process allowed `count` open files (sockets), as far as its hard
+    limit goes: a shell's usual soft limit, 1,024, is below an attack's."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < count:
+        wanted = count if hard == resource.RLIM_INFINITY else min(count, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
+def status_of(port, path="/", tls=None, server_name="127.0.0.1"):
+    """The status of one GET on a new connection to a loopback port, by
+    `server_name` (the Host, and the TLS name with a `tls` context)."""
+    connection = socket.create_connection(("127.0.0.1", port), REQUEST_TIMEOUT)
+    if tls is not None:
+        connection = tls.wrap_socket(connection, server_hostname=server_name)
+    client = http.client.HTTPConnection(server_name, port, timeout=REQUEST_TIMEOUT)
+    # The connection made above (http.client would resolve the name itself).
+    client.sock = connection
+    try:
+        client.request("GET", path)
+        answer = client.getresponse()
+        answer.read()
+        return answer.status
+    finally:
+        client.close()
+
+
+def beside_slow_clients(port, fetch, tls=None, server_name=None):
+    """The attack each proxy is held to: SLOW_CLIENTS connections trickling
+    their headers for ATTACK_SECONDS, reopened as the server closes them,
+    while `fetch()` is called ATTACK_REQUESTS times evenly over that window.
+    What the requests met, and how many slow connections the server closed."""
+    with Tricklers(port, SLOW_CLIENTS, tls, server_name, reopen=True) as slow:
+        results = spread(fetch, ATTACK_REQUESTS, ATTACK_SECONDS)
+    seconds = [took for took, _ in results]
+    return {
+        "slow_connections": SLOW_CLIENTS,
+        "attack_seconds": ATTACK_SECONDS,
+        "closed_by_server": slow.closed,
+        "requests": len(results),
+        "ok": [outcome for _, outcome in results].count(200),
+        "p50_ms": round(1000 * percentile(seconds, 0.5)),
+        "p99_ms": round(1000 * percentile(seconds, 0.99)),
+    }
 
 
 def spread(fetch, count, seconds):
