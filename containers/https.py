@@ -122,15 +122,6 @@ class HttpsStack(ComposeProject):
         response.headers[":version"] = version
         return response
 
-    def timed_get(self, path, timeout):
-        """(status, seconds) of one GET as curl measures it: from the start of
-        its connection to the answer's last byte, docker's own overhead left out."""
-        status, seconds = self.client(
-            *("--cacert", ROOTS, "--output", "/dev/null", f"--max-time={timeout}"),
-            *("--write-out", "%{http_code} %{time_total}", f"https://{DOMAIN}{path}"),
-        ).stdout.split()
-        return int(status), float(seconds)
-
     def certificate_serial(self):
         """The serial number of the certificate Caddy serves now (the chain
         curl verified, leaf first)."""

@@ -49,7 +49,8 @@ def https(variant):
 
 def access_log_line(https, marker):
     """gunicorn's access-log line for the request whose path holds `marker`,
-    once written (the answer may reach the client before the line the log)."""
+    once written (the answer may reach the client before its line reaches
+    the log)."""
     lines = until(
         lambda: [line for line in https.logs().splitlines() if marker in line],
         30,
