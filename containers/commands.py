@@ -52,9 +52,10 @@ def run(*args, env=None, timeout=300, check=True, input=None):
 
 
 def clean_environment(**extra):
-    """This process's environment without the app's variables, plus extra."""
+    """This process's environment without the app's variables, plus extra;
+    the settings are the stack's, as in the images."""
     kept = {k: v for k, v in os.environ.items() if not k.startswith(APP_VARIABLES)}
-    return {**kept, **extra}
+    return {**kept, "DJANGO_SETTINGS_MODULE": "stack.settings", **extra}
 
 
 def run_python(*args, env, **options):

@@ -1,4 +1,4 @@
-# The Moscow clock on distroless Python: no shell, no package manager, non-root.
+# A Django project on distroless Python: no shell, no package manager, non-root.
 #
 # Bases come in as build arguments, pinned to the tag and digest from the
 # publishers' records; override them to build from a mirror or a private
@@ -42,19 +42,20 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash /opt/venv/lib; \
     /opt/venv/bin/python -c 'import django, gunicorn, whitenoise; print(django.__version__)'
 
+# The project's source, as .dockerignore lets it in: whatever its layout, the
+# image holds what the project holds.
 WORKDIR /app
-COPY manage.py ./
-COPY project/ project/
-COPY apps/ apps/
-COPY docker/gunicorn.conf.py docker/healthcheck.py docker/
+COPY . ./
 
-# collectstatic imports the settings, which need a key: a throwaway one, used
-# by this command alone, so that no key is generated into the image. Bytecode
-# first, or collectstatic's imports write timestamped pycs that compileall keeps. /data is
-# made here because the final image has no shell to make it.
+# collectstatic imports the settings (the stack's, on the project's own),
+# which need a key: a throwaway one, used by this command alone, so that no
+# key is generated into the image. Bytecode first, or collectstatic's imports
+# write timestamped pycs that compileall keeps. /data is made here because
+# the final image has no shell to make it.
 RUN set -eux; \
     python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash /app; \
-    DJANGO_SECRET_KEY=collectstatic-only /opt/venv/bin/python manage.py collectstatic --noinput -v 0; \
+    DJANGO_SETTINGS_MODULE=stack.settings DJANGO_SECRET_KEY=collectstatic-only \
+        /opt/venv/bin/python manage.py collectstatic --noinput -v 0; \
     install -d -m 0770 /rootfs/data
 
 # ---------------------------------------------------------------------------
@@ -80,6 +81,7 @@ LABEL org.opencontainers.image.title="moscow-clock" \
 ENV PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=stack.settings \
     DJANGO_DATA_DIR=/data \
     PORT=8000 \
     METRICS_PORT=9000

@@ -14,11 +14,9 @@ import sys
 import django
 from django.core.exceptions import ImproperlyConfigured
 
-from project import client_address, metrics_exporter
-from project.env import env_choice, env_int, env_str
-from project.log import ACCESS_FORMAT, DEFAULT_FORMAT, FORMATS, stdout_logging
-
-wsgi_app = "project.wsgi:application"
+from stack import client_address, metrics_exporter
+from stack.env import env_choice, env_int, env_str
+from stack.log import ACCESS_FORMAT, DEFAULT_FORMAT, FORMATS, stdout_logging
 
 # The workers' heartbeat files: on a RAM disk, never on the image's (possibly
 # read-only) filesystem. Where there is no /dev/shm (macOS), gunicorn's default.
@@ -39,7 +37,7 @@ try:
     workers = env_int("WEB_CONCURRENCY", 2, minimum=1)
     # Trust X-Forwarded-* only from these proxy addresses.
     forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-    # Observability (project/metrics_exporter.py, project/log.py): unset
+    # Observability (stack/metrics_exporter.py, stack/log.py): unset
     # METRICS_PORT serves no metrics.
     metrics_port = env_int("METRICS_PORT", None, minimum=1)
     log_format = env_choice("LOG_FORMAT", DEFAULT_FORMAT, FORMATS)
@@ -49,8 +47,15 @@ try:
         # Before the app imports prometheus_client: the workers' files go
         # in a directory of this master's, on the RAM disk.
         metrics_exporter.prepare(RAM_DISK if os.path.isdir(RAM_DISK) else None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stack.settings")
     django.setup()
+    from django.conf import settings
+
+    # The project's own WSGI application, as its settings name it.
+    if not settings.WSGI_APPLICATION:
+        raise ImproperlyConfigured("the project's settings name no WSGI_APPLICATION.")
+    _module, _, _callable = settings.WSGI_APPLICATION.rpartition(".")
+    wsgi_app = f"{_module}:{_callable}"
 except ImproperlyConfigured as error:
     sys.exit(f"Configuration error: {error}")
 
@@ -86,10 +91,8 @@ logconfig_dict = stdout_logging(
 
 def on_starting(server):
     """Migrate before the port opens, in the master, on every start: once
-    however many replicas start (project/migrate.py)."""
-    from django.conf import settings
-
-    from project import migrate
+    however many replicas start (stack/migrate.py)."""
+    from stack import migrate
 
     log = logging.getLogger("gunicorn.error")
     if not os.path.ismount(settings.DATA_DIR):
@@ -114,8 +117,8 @@ def when_ready(server):
 
 
 # --- Observability --------------------------------------------------------
-# Metrics: the exporter in the master (project/metrics_exporter.py); the
-# client's address from the proxies gunicorn trusts (project/client_address.py).
+# Metrics: the exporter in the master (stack/metrics_exporter.py); the
+# client's address from the proxies gunicorn trusts (stack/client_address.py).
 
 
 def post_fork(server, worker):

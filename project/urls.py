@@ -1,5 +1,5 @@
 """URL wiring. /healthz and /readyz are answered earlier, by
-apps.health.middleware, so that they bypass the Host header check."""
+stack.health.middleware, so that they bypass the Host header check."""
 
 from django.contrib import admin
 from django.urls import include, path

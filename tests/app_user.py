@@ -21,7 +21,7 @@ import sys
 
 from django.core.exceptions import ImproperlyConfigured
 
-from project import log, secret_key  # noqa: F401 (log: the settings' imports)
+from stack import log, secret_key  # noqa: F401 (log: the settings' imports)
 
 APP_UID = 65532
 

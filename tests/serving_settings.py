@@ -3,6 +3,6 @@ static files (TEST_STATIC_ROOT), so that no test writes into the checkout."""
 
 import os
 
-from project.settings import *  # noqa: F403
+from stack.settings import *  # noqa: F403
 
 STATIC_ROOT = os.environ["TEST_STATIC_ROOT"]

@@ -4,7 +4,16 @@ JSON {folder: bool}; the data folder is the one the image declares."""
 import json
 import os
 
-folders = ["/", "/app", "/app/project", "/opt/venv", "/etc", "/usr", "/tmp"]
+folders = [
+    "/",
+    "/app",
+    "/app/project",
+    "/app/stack",
+    "/opt/venv",
+    "/etc",
+    "/usr",
+    "/tmp",
+]
 folders.append(os.environ["DJANGO_DATA_DIR"])
 result = {}
 for folder in folders:

@@ -149,7 +149,7 @@ def test_gunicorn_stops_with_one_line_naming_the_variable(tmp_path):
 def test_the_migrate_command_stops_with_one_line_naming_the_variable(tmp_path):
     url = f"postgres://clock:{SECRET}@db:port/clock"
     result = run_python(
-        *("-m", "project.migrate"),
+        *("-m", "stack.migrate"),
         env=serving.server_environment(tmp_path, {"DATABASE_URL": url}),
         check=False,
         timeout=60,
@@ -172,7 +172,7 @@ WAIT = {"DATABASE_WAIT_SECONDS": "3"}
 
 def test_the_migrate_command_fails_with_one_line_when_the_server_is_away(tmp_path):
     result = run_python(
-        *("-m", "project.migrate"),
+        *("-m", "stack.migrate"),
         env=serving.server_environment(
             tmp_path, {"DATABASE_URL": unreachable_url(), **WAIT}
         ),

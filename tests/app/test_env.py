@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from project.env import env_bool, env_choice, env_int, env_list, env_path, env_str
+from stack.env import env_bool, env_choice, env_int, env_list, env_path, env_str
 
 NAME = "CLOCK_TEST_VARIABLE"
 

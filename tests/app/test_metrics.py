@@ -1,4 +1,4 @@
-"""The app's metrics as one process counts them (project/metrics.py); the
+"""The app's metrics as one process counts them (stack/metrics.py); the
 gunicorn tests add them up across workers (tests/app/test_observability.py)."""
 
 import pytest

@@ -19,7 +19,7 @@ MIGRATION_FILES = sorted(
 )
 
 
-def migrate_command(data_dir, url, code="from project.migrate import main; main()"):
+def migrate_command(data_dir, url, code="from stack.migrate import main; main()"):
     return start_python(
         *("-c", code),
         env=serving.server_environment(data_dir, {"DATABASE_URL": url}),
@@ -55,7 +55,7 @@ def test_racing_migrate_commands_apply_each_migration_once(tmp_path, postgres_ur
 def test_racing_migrate_commands_collide_without_the_lock(tmp_path, postgres_url):
     # The same race with the advisory lock taken out: what the lock prevents.
     unlocked = (
-        "import contextlib, project.migrate as m; "
+        "import contextlib, stack.migrate as m; "
         "m.exclusive = contextlib.nullcontext; m.main()"
     )
     results = outputs(

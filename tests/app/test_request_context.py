@@ -1,5 +1,5 @@
 """What a request carries through the app: its ID, and the client's address
-behind a trusted proxy (project/request_id.py, project/client_address.py)."""
+behind a trusted proxy (stack/request_id.py, stack/client_address.py)."""
 
 import ipaddress
 import re
@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import RequestFactory
 
-from project import client_address
-from project.client_address import ClientAddressMiddleware
+from stack import client_address
+from stack.client_address import ClientAddressMiddleware
 
 PROXY = "10.213.64.5"
 GENERATED = re.compile(r"[0-9a-f]{32}")

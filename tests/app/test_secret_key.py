@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from containers.commands import run_python, start_python
-from project.secret_key import read_key_file
+from stack.secret_key import read_key_file
 from tests.app_user import APP_UID
 
 PRINT_KEY = [
@@ -26,7 +26,7 @@ REMEDY = (
 def run(args, data_dir, **variables):
     # Nothing inherited: a developer's DJANGO_SECRET_KEY must not leak in.
     env = {
-        "DJANGO_SETTINGS_MODULE": "project.settings",
+        "DJANGO_SETTINGS_MODULE": "stack.settings",
         "DJANGO_DATA_DIR": str(data_dir),
         "PATH": os.environ["PATH"],
     }
@@ -80,7 +80,7 @@ def test_it_generates_the_key_when_the_settings_are_loaded(tmp_path):
 def test_processes_starting_together_agree_on_one_key(tmp_path):
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
     env = {
-        "DJANGO_SETTINGS_MODULE": "project.settings",
+        "DJANGO_SETTINGS_MODULE": "stack.settings",
         "DJANGO_DATA_DIR": str(tmp_path),
         "PATH": os.environ["PATH"],
     }

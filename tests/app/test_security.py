@@ -22,7 +22,11 @@ def csp_directives(response):
 
 def deploy_check(data_dir, **variables):
     # Nothing inherited: the environment is exactly the one being checked.
-    env = {"DJANGO_DATA_DIR": str(data_dir), **variables}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "stack.settings",
+        "DJANGO_DATA_DIR": str(data_dir),
+        **variables,
+    }
     return run_python(
         *("manage.py", "check", "--deploy", "--fail-level", "WARNING"),
         env=env,
@@ -32,7 +36,7 @@ def deploy_check(data_dir, **variables):
 
 @pytest.fixture
 def https(settings):
-    """What DJANGO_HTTPS=true sets (project/settings.py)."""
+    """What DJANGO_HTTPS=true sets (stack/settings.py)."""
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 31_536_000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -21,7 +21,7 @@ def environment(data_dir):
     if Path(data_dir).is_absolute():
         (Path(data_dir) / "secret_key").write_text("generated-earlier\n")
     return {
-        "DJANGO_SETTINGS_MODULE": "project.settings",
+        "DJANGO_SETTINGS_MODULE": "stack.settings",
         "DJANGO_DATA_DIR": str(data_dir),
     }
 

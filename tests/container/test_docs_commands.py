@@ -26,7 +26,7 @@ SWITCH = "docker compose up                          # the Alpine image (the def
 MANAGE = "docker compose exec web python manage.py createsuperuser"
 SQLITE_BACKUP = (
     "docker compose exec web python manage.py backup"
-    "            # into /data/backups/clock-<UTC time>.sqlite3"
+    "            # into /data/backups/db-<UTC time>.sqlite3"
 )
 THROWAWAY_RESTORE = (
     "docker run --rm -i --read-only --tmpfs /data:uid=65532,gid=65532"
@@ -35,7 +35,7 @@ THROWAWAY_RESTORE = (
 TO_POSTGRES = "docker compose stop web"
 MIGRATE = (
     "docker compose -f compose.yaml -f compose.postgres.yaml"
-    " run --rm web python -m project.migrate"
+    " run --rm web python -m stack.migrate"
 )
 POSTGRES_BACKUP = "alias dc='docker compose -f compose.yaml -f compose.postgres.yaml'"
 POSTGRES_RESTORE = "dc stop web"
@@ -130,7 +130,7 @@ def test_a_sqlite_backup_restores_in_place_and_into_a_throwaway_container(termin
     serving(terminal, app)
     count = visits(terminal)
     shown = terminal.type(documented.block(SQLITE_BACKUP))
-    assert "Backed up to /data/backups/clock-" in shown
+    assert "Backed up to /data/backups/db-" in shown
     assert "Restored " in shown
     backup = terminal.directory / "clock.sqlite3"
     assert backup.read_bytes().startswith(b"SQLite format 3\0")

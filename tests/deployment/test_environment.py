@@ -7,7 +7,7 @@ import yaml
 
 from containers import ROOT
 
-# The env_* helpers of project/env.py, called with the variable's name first.
+# The env_* helpers of stack/env.py, called with the variable's name first.
 READ = re.compile(r"\benv_[a-z]+\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']")
 
 
@@ -29,7 +29,7 @@ def documented_tables():
 
 
 def read_by_the_app():
-    sources = [ROOT / "project" / "settings.py", ROOT / "docker" / "gunicorn.conf.py"]
+    sources = [ROOT / "stack" / "settings.py", ROOT / "docker" / "gunicorn.conf.py"]
     return {name for path in sources for name in READ.findall(path.read_text())}
 
 

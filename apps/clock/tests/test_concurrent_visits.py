@@ -64,7 +64,7 @@ def new_database(request):
 
 def environment(data_dir, database):
     return serving.server_environment(
-        data_dir, {"DJANGO_SETTINGS_MODULE": "project.settings", **database}
+        data_dir, {"DJANGO_SETTINGS_MODULE": "stack.settings", **database}
     )
 
 

@@ -6,7 +6,7 @@ from contextlib import closing
 
 import pytest
 
-from apps.backups.tests.commands import (
+from tests.backups.commands import (
     DATABASE,
     count,
     manage,
@@ -94,6 +94,13 @@ def damaged(backup):
     backup.write_bytes(bytes(data))
 
 
+def another_django_projects_database(backup):
+    """Django's own tables, but none of this project's apps."""
+    with closing(sqlite3.connect(backup)) as database:
+        database.execute("DELETE FROM django_migrations WHERE app = 'clock'")
+        database.commit()
+
+
 def from_a_newer_release(backup):
     with closing(sqlite3.connect(backup)) as database:
         database.execute(
@@ -110,6 +117,7 @@ def from_a_newer_release(backup):
         (empty, "is empty"),
         (foreign_file, "is not a SQLite database"),
         (another_apps_database, "has no migration table"),
+        (another_django_projects_database, "no migration of this project's apps"),
         (damaged, ""),
         (from_a_newer_release, "newer release: migration clock.9999"),
     ],

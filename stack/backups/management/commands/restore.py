@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from apps.backups import sqlite
+from stack.backups import sqlite
 
 STDIN = "-"
 

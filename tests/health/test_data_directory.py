@@ -3,7 +3,7 @@ from collections import namedtuple
 
 import pytest
 
-from apps.health import checks
+from stack.health import checks
 
 Usage = namedtuple("Usage", "total used free")
 

@@ -5,7 +5,7 @@ fields (DOCKER.md, "Observability")."""
 
 import logging
 
-from project import request_id
+from stack import request_id
 
 LINE_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
@@ -19,7 +19,7 @@ ACCESS_FORMAT = (
 
 FORMATTERS = {
     "TEXT": {"format": LINE_FORMAT},
-    "JSON": {"()": "project.log.json_formatter"},
+    "JSON": {"()": "stack.log.json_formatter"},
 }
 
 
@@ -27,7 +27,7 @@ class ClientError(logging.Filter):
     """For an error the client made (a Host header the site does not serve): a
     warning, since nothing of ours failed, on one line without the traceback
     that would otherwise print one per probe, and so never an error event
-    where errors are tracked (project/sentry.py records errors alone)."""
+    where errors are tracked (stack/sentry.py records errors alone)."""
 
     def filter(self, record):
         record.levelno, record.levelname = logging.WARNING, "WARNING"
@@ -92,7 +92,7 @@ def stdout_logging(level, loggers=None, log_format=DEFAULT_FORMAT):
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"line": FORMATTERS[log_format]},
-        "filters": {"request": {"()": "project.log.RequestFields"}},
+        "filters": {"request": {"()": "stack.log.RequestFields"}},
         "handlers": {
             "stdout": {
                 "class": "logging.StreamHandler",

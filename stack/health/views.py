@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from apps.health.checks import not_ready
+from stack.health.checks import not_ready
 
 
 @never_cache

@@ -5,7 +5,7 @@ arrive exactly, and the sequences continue after the loaded rows."""
 
 import json
 
-from apps.backups.tests.commands import manage, migrated, set_count
+from tests.backups.commands import manage, migrated, set_count
 
 # DOCKER.md's command, flag for flag.
 DUMP = (

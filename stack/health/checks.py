@@ -14,7 +14,7 @@ import threading
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from project import migrate
+from stack import migrate
 
 # Below this, readiness fails before SQLite does: room for the write-ahead log
 # to grow by a few hundred page views.
@@ -48,7 +48,7 @@ def data_directory_problem(data_dir):
 def database_problem():
     """None when the database answers and holds every migration, else
     (reason, what is wrong). Migrations are applied before the app serves
-    (project.migrate), never here: a probe changes nothing."""
+    (stack.migrate), never here: a probe changes nothing."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

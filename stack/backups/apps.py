@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class BackupsConfig(AppConfig):
-    name = "apps.backups"
+    name = "stack.backups"
     label = "backups"
     verbose_name = "Backups of the SQLite database"

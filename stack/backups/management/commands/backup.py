@@ -17,14 +17,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from apps.backups import sqlite
+from stack.backups import sqlite
 
 STDOUT = "-"
 
 
 def default_path():
     taken = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return Path(settings.DATA_DIR) / "backups" / f"clock-{taken}.sqlite3"
+    return Path(settings.DATA_DIR) / "backups" / f"db-{taken}.sqlite3"
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output",
             help="The file to write, or - for standard output "
-            "(default: <data>/backups/clock-<UTC time>.sqlite3).",
+            "(default: <data>/backups/db-<UTC time>.sqlite3).",
         )
 
     def handle(self, *args, output=None, **options):

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class HealthConfig(AppConfig):
-    name = "apps.health"
+    name = "stack.health"
     label = "health"
     verbose_name = "Health probes"

@@ -4,14 +4,14 @@ A trusted proxy's X-Request-ID is kept when well formed (nginx sets its own
 $request_id when the client sent none); otherwise, and from any other peer,
 the app makes one. The ID goes back on the response, into request.META as if
 sent, and into every log line written while the request is served
-(project/log.py).
+(stack/log.py).
 """
 
 import re
 import uuid
 from contextvars import ContextVar
 
-from project import client_address
+from stack import client_address
 
 HEADER = "X-Request-ID"
 META_KEY = "HTTP_X_REQUEST_ID"

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from apps.health import checks
+from stack.health import checks
 
 
 @pytest.fixture

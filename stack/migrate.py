@@ -2,7 +2,7 @@
 replicas start at once.
 
 gunicorn's master applies them before it opens its port
-(docker/gunicorn.conf.py); `python -m project.migrate` does the same as a
+(docker/gunicorn.conf.py); `python -m stack.migrate` does the same as a
 one-shot command (a Kubernetes Job, a swarm one-off) and exits 1 if it cannot.
 No request handler applies them: /readyz only reports them missing.
 
@@ -130,12 +130,12 @@ def main():
     from django.core.exceptions import ImproperlyConfigured
     from django.db import DatabaseError
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stack.settings")
     try:
         django.setup()
     except ImproperlyConfigured as error:
         sys.exit(f"Configuration error: {error}")
-    log = logging.getLogger("project.migrate")
+    log = logging.getLogger("stack.migrate")
     try:
         wait_for_server(log)
         applied = apply()

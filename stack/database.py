@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from django.core.exceptions import ImproperlyConfigured
 
-from project.secret_key import read_key_file
+from stack.secret_key import read_key_file
 
 SCHEMES = ("postgres://", "postgresql://")
 MASK = "***"

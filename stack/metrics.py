@@ -1,5 +1,5 @@
 """The app's metrics, counted by each gunicorn worker in files of its own and
-added up across the workers when scraped (project/metrics_exporter.py).
+added up across the workers when scraped (stack/metrics_exporter.py).
 
 Labels stay few and bounded: the URL pattern's name (never the path a client
 chose), a known method, the status code, an exception's class.

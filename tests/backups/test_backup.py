@@ -4,7 +4,8 @@ directory, a named file or standard output."""
 import json
 import threading
 
-from apps.backups.tests.commands import (
+from tests import serving
+from tests.backups.commands import (
     DATABASE,
     count,
     manage,
@@ -12,14 +13,13 @@ from apps.backups.tests.commands import (
     query,
     set_count,
 )
-from tests import serving
 
 
 def test_it_writes_a_timestamped_copy_into_the_data_directory(tmp_path):
     set_count(migrated(tmp_path), 41)
     result = manage(tmp_path, "backup")
     assert result.returncode == 0, result.stderr
-    (copy,) = (tmp_path / "backups").glob("clock-*Z.sqlite3")
+    (copy,) = (tmp_path / "backups").glob("db-*Z.sqlite3")
     assert str(copy) in result.stdout.decode()
     assert count(copy) == 41
 

@@ -12,17 +12,14 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from django.apps import apps
 from django.db.migrations.loader import MigrationLoader
 
-from apps.clock.models import VisitCounter
-
 HEADER = b"SQLite format 3\x00"
-# The app whose migrations mark a database as this project's.
-OWN_APP = VisitCounter._meta.app_label
 
 
 class Refused(Exception):
-    """A file that is not a sound backup of this app; the message says why."""
+    """A file that is not a sound backup of this project; the message says why."""
 
 
 def copy_out(connection, path):
@@ -44,7 +41,7 @@ def copy_in(path, connection):
 
 
 def verify(path):
-    """Raise Refused unless `path` is an intact SQLite database of this app,
+    """Raise Refused unless `path` is an intact SQLite database of this project,
     from this release or an earlier one."""
     with Path(path).open("rb") as file:
         header = file.read(100)
@@ -68,13 +65,26 @@ def verify(path):
     except sqlite3.DatabaseError as error:
         if "no such table" in str(error):
             raise Refused(
-                "has no migration table: not a database of this app"
+                "has no migration table: not a Django project's database"
             ) from None
         raise Refused(f"cannot be read: {error}") from None
-    if not any(app == OWN_APP for app, _ in applied):
-        raise Refused(f"has no migration of the {OWN_APP!r} app: not this app's")
-    known = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    own = _own_apps(loader)
+    if own and not any(app in own for app, _ in applied):
+        names = ", ".join(repr(app) for app in sorted(own))
+        raise Refused(f"has no migration of this project's apps ({names}): not its own")
+    known = loader.disk_migrations
     labels = {app for app, _ in known}
     if unknown := sorted(row for row in applied - set(known) if row[0] in labels):
         app, name = unknown[0]
         raise Refused(f"comes from a newer release: migration {app}.{name}")
+
+
+def _own_apps(loader):
+    """The labels of the project's own apps with migrations, which mark a
+    database as this project's: every Django database has Django's."""
+    return {
+        label
+        for label in loader.migrated_apps
+        if not apps.get_app_config(label).name.startswith(("django.", "stack."))
+    }

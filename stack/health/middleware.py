@@ -1,4 +1,4 @@
-from apps.health import views
+from stack.health import views
 
 PROBES = {"/healthz": views.liveness, "/readyz": views.readiness}
 

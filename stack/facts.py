@@ -1,0 +1,48 @@
+"""The project's facts, from stack.env at the project's root (beside this
+package): one file that the images, compose, the swarm deploy and the
+Kubernetes overlay read alike.
+
+The file holds NAME=value lines and # comments, the subset of compose's
+env-file syntax that every reader parses the same way: no quotes, no
+expansion. A variable of the same name in the environment wins.
+"""
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+FILE = Path(__file__).resolve().parent.parent / "stack.env"
+
+
+def read(path=FILE):
+    """The file's variables, or ImproperlyConfigured naming the bad line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"{path} cannot be read: {error.strerror}."
+        ) from None
+    facts = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.partition("=")
+        if not equals or not name.strip():
+            raise ImproperlyConfigured(
+                f"{path.name}, line {number}: {line!r} is not NAME=value."
+            )
+        facts[name.strip()] = value.strip()
+    return facts
+
+
+def fact(name, path=FILE):
+    """One fact: the environment's value if set, else the file's."""
+    if value := os.environ.get(name, "").strip():
+        return value
+    if value := read(path).get(name):
+        return value
+    raise ImproperlyConfigured(
+        f"{name} is set neither in the environment nor in {path.name}."
+    )
