@@ -49,11 +49,11 @@ lint: $(INSTALLED) kubelint workflowlint ## ruff, hadolint, compose's own check,
 		-f compose.postgres.yaml config --quiet
 	DOMAIN=clock.test docker compose -f compose.yaml -f compose.https.yaml \
 		-f tests/container/compose.pebble.yaml config --quiet
-	docker stack config --compose-file deploy/swarm/stack.yaml > /dev/null
+	$(BIN)/python deploy/swarm/deploy.py --config /dev/null lint > /dev/null
 # compose.https.yaml is checked by compose alone: its `!reset` is compose's own
 # YAML tag, which a plain YAML reader refuses.
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec \
-		compose.yaml compose.dev.yaml compose.postgres.yaml \
+		compose.yaml compose.dev.yaml compose.postgres.yaml docker/compose/*.yaml \
 		tests/container/compose.pebble.yaml docker/variants.yaml deploy/swarm/stack.yaml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema custom.github-workflows-require-timeout \

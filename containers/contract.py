@@ -26,7 +26,7 @@ HTTPS_STACK = ROOT / "compose.https.yaml"
 # compose.https.yaml pointed at an ACME test server (Pebble), for the tests.
 ACME_TEST_STACK = ROOT / "tests" / "container" / "compose.pebble.yaml"
 STACK_FILES = (
-    ROOT / "compose.postgres.yaml",
+    ROOT / "docker" / "compose" / "postgres.yaml",
     HTTPS_STACK,
     ACME_TEST_STACK,
     SWARM_STACK,

@@ -7,12 +7,14 @@ env-file syntax that every reader parses the same way: no quotes, no
 expansion. A variable of the same name in the environment wins.
 """
 
+import ast
 import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-FILE = Path(__file__).resolve().parent.parent / "stack.env"
+ROOT = Path(__file__).resolve().parent.parent
+FILE = ROOT / "stack.env"
 
 
 def read(path=FILE):
@@ -45,4 +47,32 @@ def fact(name, path=FILE):
         return value
     raise ImproperlyConfigured(
         f"{name} is set neither in the environment nor in {path.name}."
+    )
+
+
+def project_settings(path=FILE, manage_py=ROOT / "manage.py"):
+    """The project's own settings module: DJANGO_PROJECT_SETTINGS if set,
+    else the one manage.py gives DJANGO_SETTINGS_MODULE, as startproject
+    writes it (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "...")`)."""
+    name = "DJANGO_PROJECT_SETTINGS"
+    if value := os.environ.get(name, "").strip() or read(path).get(name):
+        return value
+    try:
+        tree = ast.parse(manage_py.read_bytes(), filename=str(manage_py))
+    except (OSError, SyntaxError):
+        tree = ast.Module(body=[], type_ignores=[])
+    for node in ast.walk(tree):
+        match node:
+            case ast.Call(
+                func=ast.Attribute(attr="setdefault"),
+                args=[
+                    ast.Constant(value="DJANGO_SETTINGS_MODULE"),
+                    ast.Constant(value=str(module)),
+                ],
+            ):
+                return module
+    raise ImproperlyConfigured(
+        f"{name} is set neither in the environment nor in {path.name}, and "
+        f"{manage_py.name} sets no DJANGO_SETTINGS_MODULE: name the project's "
+        f"settings module in {path.name}."
     )

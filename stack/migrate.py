@@ -19,8 +19,9 @@ import sys
 import time
 from contextlib import contextmanager
 
-# Any number, the same in every replica: the one advisory lock this app takes.
-ADVISORY_LOCK_KEY = 0x6D6F73636F77  # "moscow"
+# Any number, the same in every replica and every version (a rolling upgrade
+# runs two side by side): the one advisory lock the stack takes.
+ADVISORY_LOCK_KEY = 0x6D6F73636F77
 RETRY_SECONDS = 2
 
 

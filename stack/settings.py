@@ -15,11 +15,15 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from stack import database, facts, secret_key
+from stack import database, facts, preflight, secret_key
 from stack.env import env_bool, env_choice, env_int, env_list, env_path, env_str
 from stack.log import DEFAULT_FORMAT, FORMATS, LEVELS, stdout_logging
 
-_PROJECT_MODULE = facts.fact("DJANGO_PROJECT_SETTINGS")
+# First, since the project's settings may import what is checked: a package
+# missing or too old is one line naming the fix (stack/preflight.py).
+preflight.check()
+
+_PROJECT_MODULE = facts.project_settings()
 try:
     _project = import_module(_PROJECT_MODULE)
 except ImportError as error:
@@ -30,6 +34,8 @@ except ImportError as error:
 # Django reads a settings module.
 _base = {name: getattr(_project, name) for name in dir(_project) if name.isupper()}
 globals().update(_base)
+# Django's own default when the project sets none.
+preflight.check_time_zone(_base.get("TIME_ZONE", "America/Chicago"))
 
 # The project's root, where manage.py and this package sit.
 _ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,7 @@
 #!/bin/sh
-# pg_dump's custom format (-Fc) of the clock database into /backups, each
-# under the UTC time it was taken; dumps older than BACKUP_KEEP_DAYS days go.
+# pg_dump's custom format (-Fc) of the database into /backups, each named
+# after the database and the UTC time it was taken; dumps older than
+# BACKUP_KEEP_DAYS days go.
 #
 #   backup.sh once    one dump, then exit (a one-off, a Kubernetes CronJob)
 #   backup.sh every   one dump every BACKUP_INTERVAL seconds (a service)
@@ -10,6 +11,7 @@
 set -eu
 umask 077
 
+: "${PGDATABASE:?the database to dump}"
 : "${BACKUP_KEEP_DAYS:?days to keep dumps}"
 PGPASSWORD="$(cat "${DATABASE_PASSWORD_FILE:?the password file}")"
 export PGPASSWORD
@@ -17,7 +19,7 @@ export PGPASSWORD
 # Each step checked by hand: `set -e` does not apply inside a function
 # called from `||`, as `every` calls it.
 dump() {
-  name="/backups/clock-$(date -u +%Y%m%dT%H%M%SZ).dump"
+  name="/backups/${PGDATABASE}-$(date -u +%Y%m%dT%H%M%SZ).dump"
   # Under a temporary name until complete: a failed dump leaves no file that
   # looks like a backup.
   if ! pg_dump --format=custom --file="$name.partial"; then
@@ -27,7 +29,7 @@ dump() {
   mv "$name.partial" "$name" || return 1
   echo "backed up to $name ($(wc -c <"$name") bytes)"
   # Only after a dump succeeded: a server away for days leaves the last ones.
-  find /backups -name 'clock-*.dump' -mmin "+$((BACKUP_KEEP_DAYS * 1440))" -print -delete \
+  find /backups -name "${PGDATABASE}-*.dump" -mmin "+$((BACKUP_KEEP_DAYS * 1440))" -print -delete \
     | sed 's/^/removed, older than the retention: /'
 }
 

@@ -138,5 +138,26 @@ def test_the_facts_file_names_a_line_it_cannot_read(tmp_path):
         facts.read(path)
 
 
-def test_the_facts_file_holds_this_projects_settings_module():
-    assert facts.read()["DJANGO_PROJECT_SETTINGS"] == "project.settings"
+def test_the_settings_module_is_the_one_manage_py_sets_unless_named(tmp_path):
+    path, manage_py = tmp_path / "stack.env", tmp_path / "manage.py"
+    path.write_text("DJANGO_PROJECT_SETTINGS=\n")
+    manage_py.write_text(
+        "import os\n"
+        "def main():\n"
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n'
+    )
+    assert facts.project_settings(path, manage_py) == "mysite.settings"
+    path.write_text("DJANGO_PROJECT_SETTINGS=config.settings.production\n")
+    assert facts.project_settings(path, manage_py) == "config.settings.production"
+
+
+def test_a_settings_module_named_nowhere_is_one_line(tmp_path):
+    path, manage_py = tmp_path / "stack.env", tmp_path / "manage.py"
+    path.write_text("DJANGO_PROJECT_SETTINGS=\n")
+    manage_py.write_text("import django\n")
+    with pytest.raises(ImproperlyConfigured, match=r"manage\.py sets no"):
+        facts.project_settings(path, manage_py)
+
+
+def test_this_projects_settings_module_is_found_in_its_manage_py():
+    assert facts.project_settings() == "project.settings"

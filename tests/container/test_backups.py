@@ -10,8 +10,11 @@ import pytest
 from containers import ROOT, compose, contract
 from containers.docker import new_name
 from containers.http import free_port
+from stack import facts
 
 POSTGRES = ("--file", "compose.yaml", "--file", "compose.postgres.yaml")
+# The database and its role, and the prefix of its dumps.
+DATABASE = facts.fact("PROJECT_DATABASE")
 VISITS = 25
 
 
@@ -108,16 +111,18 @@ def test_postgresql_dump_and_restore_is_exact(postgres_stack):
     stack = postgres_stack
     visit(stack, VISITS)
     # A dump past the retention, which the next backup removes.
+    expired = f"{DATABASE}-20000101T000000Z.dump"
     stack.run(
         *("run", "--rm", "-T", "--entrypoint", "touch", "db-backup"),
-        *("-d", "2000-01-01T00:00:00", "/backups/clock-20000101T000000Z.dump"),
+        *("-d", "2000-01-01T00:00:00", f"/backups/{expired}"),
     )
     before = dumps(stack)
     said = stack.run("run", "--rm", "-T", "db-backup", "once").stdout.decode()
     (dump,) = set(dumps(stack)) - set(before)
     assert f"backed up to /backups/{dump}" in said
-    assert "clock-20000101T000000Z.dump" in said.partition(dump)[2]
-    assert "clock-20000101T000000Z.dump" not in dumps(stack)
+    assert dump.startswith(f"{DATABASE}-")
+    assert expired in said.partition(dump)[2]
+    assert expired not in dumps(stack)
 
     archive = stack.run(
         "run", "--rm", "-T", "--entrypoint", "cat", "db-backup", f"/backups/{dump}"
@@ -127,7 +132,7 @@ def test_postgresql_dump_and_restore_is_exact(postgres_stack):
     stack.run("stop", "web")
     stack.run(
         *("exec", "-T", "db", "pg_restore", "--clean", "--if-exists"),
-        *("--single-transaction", "--username=clock", "--dbname=clock"),
+        *("--single-transaction", f"--username={DATABASE}", f"--dbname={DATABASE}"),
         input=archive,
     )
     stack.run("start", "web")

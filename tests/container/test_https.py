@@ -309,7 +309,7 @@ def test_it_stops_on_a_missing_or_malformed_domain_with_one_line(https, domain):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         f"Configuration error: DOMAIN='{domain}' is not a host name "
-        "such as clock.example.com"
+        "such as www.example.com"
     )
 
 

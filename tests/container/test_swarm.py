@@ -26,9 +26,12 @@ from containers.container import Container
 from containers.docker import docker, new_name
 from containers.http import TRUSTED, free_port, request
 from containers.processes import gunicorn_pids
+from stack import facts
 from tests.container.load import Load, beside_slow_clients, status_of
 
 REPLICAS = 3
+# The database, and the role that owns it (stack.env).
+OWNER = facts.fact("PROJECT_DATABASE")
 VARIANT = next(iter(contract.variants()))
 # How long a visitor may wait for the page while slow clients hold connections.
 SERVED_WITHIN_SECONDS = 1
@@ -112,7 +115,7 @@ def psql(stack, query):
     """Rows of a query, run by psql inside the database's container."""
     (container,) = stack.containers("db")
     result = Container(container).exec(
-        *("psql", "--username=clock", "--dbname=clock", "--no-align"),
+        *("psql", f"--username={OWNER}", f"--dbname={OWNER}", "--no-align"),
         *("--tuples-only", "--field-separator=|", "--command", query),
     )
     return [line.split("|") for line in result.stdout.splitlines() if line]
@@ -465,7 +468,7 @@ def db_exec(stack, sql):
     return (
         Container(container)
         .exec(
-            *("psql", "--username=clock", "--dbname=clock", "--no-align"),
+            *("psql", f"--username={OWNER}", f"--dbname={OWNER}", "--no-align"),
             *("--tuples-only", "--set=ON_ERROR_STOP=1"),
             input=sql,
         )
@@ -478,15 +481,15 @@ def rotate_password(stack, reliability, new_user, figures_name):
     the new password; the replicas rolled over to it; then the owner's
     password dropped (the first time) or the former login role and its
     secret (each time after). Under load, not one request may fail."""
-    old_user = stack.variables.get("DATABASE_USER", "clock")
+    old_user = stack.variables.get("DATABASE_USER", OWNER)
     old_secret = stack.variables["DATABASE_PASSWORD_SECRET"]
     password = secrets.token_urlsafe(32)
     secret = f"{stack.name}_{new_user}_password"
     new_secret(secret, password)
     db_exec(
         stack,
-        f"CREATE ROLE {new_user} LOGIN PASSWORD '{password}' IN ROLE clock;\n"
-        f"ALTER ROLE {new_user} SET role TO clock;\n",
+        f"CREATE ROLE {new_user} LOGIN PASSWORD '{password}' IN ROLE {OWNER};\n"
+        f"ALTER ROLE {new_user} SET role TO {OWNER};\n",
     )
     database = stack.containers("db")
     tally, counted, state, figures = rolled_under_load(
@@ -494,8 +497,8 @@ def rotate_password(stack, reliability, new_user, figures_name):
     )
     # Nothing but the replicas restarted: the database is the same container.
     assert stack.containers("db") == database
-    if old_user == "clock":
-        db_exec(stack, "ALTER ROLE clock PASSWORD NULL;\n")
+    if old_user == OWNER:
+        db_exec(stack, f"ALTER ROLE {OWNER} PASSWORD NULL;\n")
     else:
         db_exec(stack, f"DROP ROLE {old_user};\n")
         docker("secret", "rm", old_secret)
@@ -506,15 +509,13 @@ def rotate_password(stack, reliability, new_user, figures_name):
     assert counted == tally.ok
     # Each login role and whether it has no password: the owner's is gone,
     # the new role's is the one the replicas use.
-    passwordless = dict(
-        row.split("|")
-        for row in db_exec(
-            stack,
-            "SELECT rolname, rolpassword IS NULL FROM pg_authid "
-            "WHERE rolcanlogin AND rolname LIKE 'clock%';\n",
-        ).split()
+    logins = db_exec(
+        stack, "SELECT rolname, rolpassword IS NULL FROM pg_authid WHERE rolcanlogin;\n"
     )
-    assert passwordless == {"clock": "t", new_user: "f"}
+    passwordless = dict(
+        row.split("|") for row in logins.split() if row.startswith(OWNER)
+    )
+    assert passwordless == {OWNER: "t", new_user: "f"}
     # The replicas serve on the new login, after the old one lost its password.
     assert request(stack.url + "/").status == 200
     assert readyz(stack.url) == 200
@@ -523,7 +524,7 @@ def rotate_password(stack, reliability, new_user, figures_name):
 def test_it_rotates_the_database_password_under_load_without_failing_a_request(
     stack, reliability
 ):
-    rotate_password(stack, reliability, "clock_2", "database password rotated")
+    rotate_password(stack, reliability, f"{OWNER}_2", "database password rotated")
 
 
 def admin_session(stack, username):
@@ -719,5 +720,5 @@ def test_it_rotates_the_database_password_right_after_a_database_restart(
     """The order an operator may meet them in: the restart above, then a
     rotation at once, which fails no request either."""
     rotate_password(
-        stack, reliability, "clock_3", "database password rotated after a restart"
+        stack, reliability, f"{OWNER}_3", "database password rotated after a restart"
     )

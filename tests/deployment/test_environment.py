@@ -1,4 +1,4 @@
-"""The variables the app reads, DOCKER.md's tables of them and compose.yaml's
+"""The variables the app reads, DOCKER.md's tables of them and the app service's
 pass-through list: one set of names, held together here."""
 
 import re
@@ -34,7 +34,9 @@ def read_by_the_app():
 
 
 def passed_by_compose():
-    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    compose = yaml.safe_load(
+        (ROOT / "docker" / "compose" / "app.yaml").read_text(encoding="utf-8")
+    )
     return set(compose["services"]["web"]["environment"])
 
 

@@ -21,16 +21,16 @@ import yaml
 
 from containers import ROOT, contract
 from reports import published
+from stack import facts
 
 MANIFESTS = ROOT / "deploy" / "kubernetes"
 OVERLAYS = sorted(path.name for path in (MANIFESTS / "overlays").iterdir())
 # One overlay per image variant, named after it.
 VARIANTS = sorted(contract.variants())
-# compose.yaml's `image: ${APP_IMAGE:-moscow-clock}:...`: the repository the
-# images are built under.
-COMPOSE_IMAGE = re.search(
-    r"image: \$\{APP_IMAGE:-([^}]+)\}", (ROOT / "compose.yaml").read_text()
-).group(1)
+# kustomize reads stack.env, at the project's root, with this alone (README.md).
+LOAD_STACK_ENV = ("--load-restrictor", "LoadRestrictionsNone")
+# The repository compose builds the images under: the project's name.
+COMPOSE_IMAGE = facts.fact("PROJECT_NAME")
 # The volume types the restricted profile allows.
 RESTRICTED_VOLUMES = {
     "configMap",
@@ -53,7 +53,7 @@ def render(overlay):
             "`kubectl kustomize`; install kubectl to run them."
         )
     result = subprocess.run(
-        [kubectl, "kustomize", str(MANIFESTS / "overlays" / overlay)],
+        [kubectl, "kustomize", *LOAD_STACK_ENV, str(MANIFESTS / "overlays" / overlay)],
         capture_output=True,
         text=True,
         timeout=60,

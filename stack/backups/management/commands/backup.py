@@ -2,7 +2,7 @@
 
 By default into <data>/backups/, under a name with the time it was taken;
 `--output PATH` names the file, `--output -` writes it to standard output
-(`docker compose exec -T web python manage.py backup --output - > clock.sqlite3`).
+(`docker compose exec -T web python manage.py backup --output - > backup.sqlite3`).
 PostgreSQL is backed up by pg_dump (DOCKER.md, "Backups and restore").
 """
 
