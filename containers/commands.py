@@ -21,6 +21,7 @@ APP_VARIABLES = (
     "LOG_FORMAT",
     "METRICS_PORT",
     "PORT",
+    "PROJECT_",
     "PROMETHEUS_",
     "SENTRY_",
     "WEB_CONCURRENCY",
@@ -31,15 +32,16 @@ class CommandFailed(AssertionError):
     """A command failed: its command line, status and output."""
 
 
-def run(*args, env=None, timeout=300, check=True, input=None):
-    """A command's result (text); on failure, CommandFailed with its output."""
+def run(*args, env=None, timeout=300, check=True, input=None, cwd=ROOT, text=True):
+    """A command's result (text, or bytes); on failure, CommandFailed with its
+    output."""
     result = subprocess.run(
         args,
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         input=input,
         capture_output=True,
-        text=True,
+        text=text,
         timeout=timeout,
         check=False,
     )

@@ -9,6 +9,7 @@ port.
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from containers import ROOT, contract
 from containers.commands import clean_environment
@@ -74,17 +75,24 @@ class ComposeProject:
     variant: str
     project: str = field(default_factory=lambda: new_name("stack"))
     port: int = field(default_factory=free_port)
+    # Where compose.yaml is: this checkout, or a project the stack was applied to.
+    directory: Path = ROOT
+    # Variables for compose beyond the variant and the port (LOG_FORMAT=json).
+    env: dict = field(default_factory=dict)
 
     @property
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def compose(self, *args, timeout=600, check=True):
+    def compose(self, *args, timeout=600, check=True, **options):
+        """`docker compose args...` (commands.run's options: input, text)."""
         return docker(
             *("compose", "--project-name", self.project, *args),
-            env=environment(self.variant, HOST_PORT=str(self.port)),
+            env=environment(self.variant, HOST_PORT=str(self.port), **self.env),
             timeout=timeout,
             check=check,
+            cwd=self.directory,
+            **options,
         )
 
     def up(self, variant=None):
