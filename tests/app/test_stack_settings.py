@@ -37,6 +37,8 @@ ROOT_URLCONF = "adopted.urls"
 WSGI_APPLICATION = "adopted.wsgi.application"
 STORAGES = {{"default": {{"BACKEND": "adopted.storage.Uploads"}}}}
 STATIC_URL = "assets/"
+MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_URL = "uploads/"
 TIME_ZONE = "Europe/Paris"
 ADOPTED_OWN_SETTING = 42
 """
@@ -44,11 +46,11 @@ ADOPTED_OWN_SETTING = 42
 SHOWN = [
     *("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "INSTALLED_APPS", "MIDDLEWARE"),
     *("ROOT_URLCONF", "WSGI_APPLICATION", "STORAGES", "STATIC_URL", "TIME_ZONE"),
-    "ADOPTED_OWN_SETTING",
+    *("MEDIA_ROOT", "MEDIA_URL", "ADOPTED_OWN_SETTING"),
 ]
 SHOW = (
     "import json; from django.conf import settings; "
-    f"print(json.dumps({{n: getattr(settings, n) for n in {SHOWN!r}}}))"
+    f"print(json.dumps({{n: getattr(settings, n) for n in {SHOWN!r}}}, default=str))"
 )
 
 
@@ -74,8 +76,13 @@ def test_it_keeps_what_the_project_decides(adopted):
     assert adopted["WSGI_APPLICATION"] == "adopted.wsgi.application"
     assert adopted["TIME_ZONE"] == "Europe/Paris"
     assert adopted["STATIC_URL"] == "/assets/"
+    assert adopted["MEDIA_URL"] == "/uploads/"
     assert adopted["ADOPTED_OWN_SETTING"] == 42
     assert adopted["STORAGES"]["default"] == {"BACKEND": "adopted.storage.Uploads"}
+
+
+def test_it_keeps_uploads_in_the_data_directory_not_the_image(adopted, tmp_path):
+    assert adopted["MEDIA_ROOT"] == str(tmp_path / "media")
 
 
 def test_it_replaces_what_a_deployment_decides(adopted):
