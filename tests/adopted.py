@@ -4,7 +4,8 @@ copy`, then the requirements compiled with the stack's own, pinned with
 hashes.
 
 `startproject()` is `django-admin startproject` and `startapp` with a model,
-a view, a template, a static file and an admin, on this machine's Django.
+a view, a template, a static file and an admin, on this machine's Django;
+`packaged()` is a settings package, apps in a folder and a pyproject.toml.
 """
 
 import subprocess
@@ -22,12 +23,22 @@ STYLESHEET = "".join(
 )
 # What the project's own page says, with the number of its notes.
 PAGE = "Notes kept: {count}"
+# Django's long-term support release, which the packaged project is on.
+LTS = "5.2"
+# The packaged project's page and script.
+CATALOGUE = "Products: {count}"
+SCRIPT = "".join(f"window.product{n} = {n} * 2;\n" for n in range(60))
 BIN = Path(sys.executable).parent
 
 
 def write(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+
+
+def append(path, text):
+    with path.open("a", encoding="utf-8") as file:
+        file.write(textwrap.dedent(text))
 
 
 def edit(path, old, new):
@@ -78,7 +89,8 @@ def startproject(directory):
 
 
         def index(request):
-            return render(request, "notes/index.html", {"count": Note.objects.count()})
+            count = Note.objects.count()
+            return render(request, "notes/index.html", {"count": count})
         """,
     )
     write(
@@ -138,16 +150,22 @@ def commit(directory, message):
     )
 
 
-def apply_stack(directory, *answers):
-    """`copier copy` from this checkout, then the requirements compiled with
-    the stack's own; `answers` are copier's `--data NAME=VALUE`."""
+def copy_stack(directory, *answers):
+    """`copier copy` from this checkout, its defaults taken but for
+    `answers` (NAME=VALUE)."""
     run(
         *(sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref=HEAD"),
         *(f"--data={answer}" for answer in answers),
         *(str(ROOT), str(directory)),
         timeout=120,
     )
-    compile_requirements(directory)
+    return directory
+
+
+def apply_stack(directory, *answers, sources=("requirements.in",)):
+    """The stack copied, then the project's requirements (`sources`)
+    compiled with the stack's own."""
+    compile_requirements(copy_stack(directory, *answers), sources)
     return directory
 
 
@@ -174,3 +192,134 @@ def tree(directory):
         check=True,
     ).stdout
     return set(listed.split())
+
+
+def packaged(directory):
+    """A project laid out as larger teams lay theirs out: settings as a
+    package (config/settings/base.py, production.py), its apps in a folder
+    (shop/catalog), its dependencies in pyproject.toml, on Django's LTS, and a
+    model that stores an uploaded file."""
+    directory.mkdir()
+    python(directory, "-m", "django", "startproject", "config", ".")
+    settings = directory / "config" / "settings"
+    settings.mkdir()
+    (directory / "config" / "settings.py").rename(settings / "base.py")
+    write(settings / "__init__.py", "")
+    edit(
+        settings / "base.py",
+        "BASE_DIR = Path(__file__).resolve().parent.parent\n",
+        "BASE_DIR = Path(__file__).resolve().parent.parent.parent\n",
+    )
+    edit(
+        settings / "base.py",
+        "'django.contrib.staticfiles',\n",
+        "'django.contrib.staticfiles',\n    'shop.catalog',\n",
+    )
+    append(
+        settings / "base.py",
+        """
+        DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+        MEDIA_URL = "uploads/"
+        MEDIA_ROOT = BASE_DIR / "uploads"
+        """,
+    )
+    write(
+        settings / "production.py",
+        """
+        from .base import *  # noqa: F403
+
+        DEBUG = False
+        SESSION_COOKIE_AGE = 3600
+        """,
+    )
+    edit(
+        directory / "manage.py",
+        "'config.settings'",
+        "'config.settings.base'",
+    )
+    app = directory / "shop" / "catalog"
+    app.mkdir(parents=True)
+    write(directory / "shop" / "__init__.py", "")
+    python(directory, "manage.py", "startapp", "catalog", str(app))
+    edit(app / "apps.py", "name = 'catalog'", "name = 'shop.catalog'")
+    write(
+        app / "models.py",
+        """
+        from django.db import models
+
+
+        class Product(models.Model):
+            name = models.CharField(max_length=100)
+            leaflet = models.FileField(upload_to="leaflets/")
+        """,
+    )
+    write(
+        app / "admin.py",
+        """
+        from django.contrib import admin
+
+        from .models import Product
+
+        admin.site.register(Product)
+        """,
+    )
+    write(
+        app / "views.py",
+        """
+        from django.shortcuts import render
+
+        from .models import Product
+
+
+        def index(request):
+            count = Product.objects.count()
+            return render(request, "catalog/index.html", {"count": count})
+        """,
+    )
+    write(
+        app / "urls.py",
+        """
+        from django.urls import path
+
+        from . import views
+
+        app_name = "catalog"
+        urlpatterns = [path("", views.index, name="index")]
+        """,
+    )
+    write(
+        app / "templates" / "catalog" / "index.html",
+        """
+        {% load static %}<!doctype html>
+        <script src="{% static 'catalog/catalog.js' %}"></script>
+        <p>"""
+        + CATALOGUE.format(count="{{ count }}")
+        + """</p>
+        """,
+    )
+    write(app / "static" / "catalog" / "catalog.js", SCRIPT)
+    edit(
+        directory / "config" / "urls.py",
+        "from django.urls import path\n",
+        "from django.urls import include, path\n",
+    )
+    edit(
+        directory / "config" / "urls.py",
+        "    path('admin/', admin.site.urls),\n",
+        "    path('admin/', admin.site.urls),\n"
+        "    path('', include('shop.catalog.urls')),\n",
+    )
+    python(directory, "manage.py", "makemigrations", "catalog")
+    write(
+        directory / "pyproject.toml",
+        f"""
+        [project]
+        name = "shop"
+        version = "1.0"
+        requires-python = ">=3.12"
+        dependencies = ["django~={LTS}.0"]
+        """,
+    )
+    git(directory, "init", "--quiet")
+    commit(directory, "A Django project with a settings package")
+    return directory

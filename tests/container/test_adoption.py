@@ -1,6 +1,6 @@
-"""The stack applied to a Django project nobody here wrote (tests/container/
-adopted.py), in each image: its own page, static file, migrations, admin,
-probes, metrics, JSON logs and backups, with nothing of the clock in it."""
+"""The stack applied to a Django project nobody here wrote (tests/adopted.py),
+in each image: its own page, static file, migrations, admin, probes,
+metrics, JSON logs and backups."""
 
 import gzip
 import json
@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from containers import ROOT, contract
+from containers import contract
 from containers.compose import ComposeProject
 from containers.docker import new_name
-from tests.container import adopted
+from tests import adopted
 from tests.container.test_observability import declared, fetch
 
 PASSWORD = secrets.token_urlsafe(16)
@@ -38,23 +38,6 @@ def served(startproject, variant):
     )
     yield stack.up()
     stack.down(volumes=True)
-
-
-def test_it_gets_the_stack_and_nothing_of_the_clock(startproject):
-    files = adopted.tree(startproject)
-    assert {"stack/settings.py", "docker/alpine.Dockerfile", "compose.yaml"} <= files
-    assert not {path for path in files if path.startswith(("apps/", "project/"))}
-    facts = (startproject / "stack.env").read_text(encoding="utf-8")
-    assert "PROJECT_NAME=mysite\n" in facts
-    assert "PROJECT_DATABASE=mysite\n" in facts
-    for path in files:
-        text = (startproject / path).read_bytes()
-        assert not re.search(rb"moscow|clock", text, flags=re.IGNORECASE), path
-
-
-def test_its_stack_files_are_the_checkouts_byte_for_byte(startproject):
-    for path in ("stack/settings.py", "docker/compose/app.yaml", "compose.yaml"):
-        assert (startproject / path).read_bytes() == (ROOT / path).read_bytes()
 
 
 def test_it_serves_its_own_page_after_its_migrations(served):
@@ -125,16 +108,29 @@ def log_in(served):
     return SimpleCookie(answer.headers["set-cookie"])
 
 
-def test_it_logs_in_to_its_admin(served):
-    served.compose(
+def create_admin(stack):
+    stack.compose(
         *("exec", "-T", "--env", f"DJANGO_SUPERUSER_PASSWORD={PASSWORD}", "web"),
         *("python", "manage.py", "createsuperuser", "--noinput"),
         *("--username", "admin", "--email", "admin@example.com"),
     )
+
+
+def test_it_logs_in_to_its_admin(served):
+    create_admin(served)
     session = log_in(served)["sessionid"].value
     admin = served.get("/admin/notes/note/", headers={"Cookie": f"sessionid={session}"})
     assert admin.status == 200
     assert "0 notes" in admin.text
+
+
+def python_in(stack, code):
+    """What `code` prints, run by manage.py's shell in the web container
+    (quiet: Django 5.2's shell says what it imports)."""
+    return stack.compose(
+        *("exec", "-T", "web", "python", "manage.py", "shell", "--verbosity=0"),
+        *("-c", code),
+    ).stdout.strip()
 
 
 def add_notes(served, count):
@@ -142,7 +138,7 @@ def add_notes(served, count):
         "from notes.models import Note; "
         f"Note.objects.bulk_create([Note(text='n') for _ in range({count})])"
     )
-    served.compose("exec", "-T", "web", "python", "manage.py", "shell", "-c", script)
+    python_in(served, script)
 
 
 def test_it_backs_up_and_restores_its_sqlite_database(served):
@@ -172,3 +168,111 @@ def test_it_backs_up_and_restores_its_sqlite_database(served):
         text=False,
     )
     assert served.get("/").text == before
+
+
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory, engine):
+    """The settings-package project, on Django's LTS, with the stack applied:
+    the settings it builds on named, its requirements from pyproject.toml."""
+    directory = tmp_path_factory.mktemp("packaged") / "shop"
+    return adopted.apply_stack(
+        adopted.packaged(directory),
+        "django_settings=config.settings.production",
+        sources=("pyproject.toml",),
+    )
+
+
+def multipart(fields, files):
+    """A form's fields and files, encoded as a browser posts them."""
+    boundary = secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        f"{value}\r\n".encode()
+        for name, value in fields.items()
+    ]
+    parts += [
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
+        + content
+        + b"\r\n"
+        for name, (filename, content) in files.items()
+    ]
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return f"multipart/form-data; boundary={boundary}", body
+
+
+def upload(stack, session, content):
+    """A product added through the admin's form, with its leaflet."""
+    path = "/admin/catalog/product/add/"
+    page = stack.get(path, headers={"Cookie": f"sessionid={session}"})
+    assert page.status == 200, page.status
+    csrf = SimpleCookie(page.headers["set-cookie"])["csrftoken"].value
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    kind, body = multipart(
+        {"csrfmiddlewaretoken": token.group(1), "name": "Lamp", "_save": "Save"},
+        {"leaflet": ("lamp.pdf", content)},
+    )
+    answer = stack.get(
+        path,
+        method="POST",
+        headers={
+            "Content-Type": kind,
+            "Cookie": f"sessionid={session}; csrftoken={csrf}",
+        },
+        body=body,
+    )
+    assert answer.status == 302, answer.text
+
+
+def stored(stack):
+    """The uploaded leaflet as the app reads it back: its path and bytes."""
+    script = (
+        "from shop.catalog.models import Product; "
+        "leaflet = Product.objects.get().leaflet; "
+        "print(leaflet.path); print(leaflet.read().hex())"
+    )
+    said = python_in(stack, script).split()
+    return said[0], bytes.fromhex(said[1])
+
+
+def test_a_packaged_project_on_django_lts_keeps_its_uploads(packaged):
+    """Served in one image, restarted, then switched to the other: the same
+    upload each time, from the data volume."""
+    first, *others = contract.variants()
+    stack = ComposeProject(first, project=new_name("packaged"), directory=packaged)
+    try:
+        stack.up()
+        version = python_in(stack, "import django; print(django.get_version())")
+        assert version.startswith(f"{adopted.LTS}.")
+        # The settings the project named, production.py on base.py.
+        assert (
+            python_in(
+                stack,
+                "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)",
+            )
+            == "3600"
+        )
+        page = stack.get("/")
+        assert adopted.CATALOGUE.format(count=0) in page.text
+        script = re.search(
+            r'src="(/static/catalog/catalog\.[0-9a-f]{12}\.js)"', page.text
+        )
+        assert stack.get(script.group(1)).text == adopted.SCRIPT
+        create_admin(stack)
+        content = secrets.token_bytes(2048)
+        upload(stack, log_in(stack)["sessionid"].value, content)
+        path, kept = stored(stack)
+        assert path.startswith("/data/media/leaflets/lamp") and kept == content
+        assert adopted.CATALOGUE.format(count=1) in stack.get("/").text
+
+        stack.compose("restart", "web")
+        stack.up()
+        assert stored(stack) == (path, content)
+        for other in others:
+            stack.up(other)
+            assert stored(stack) == (path, content)
+            assert stack.get("/readyz").status == 200
+    finally:
+        stack.down(volumes=True)
