@@ -181,8 +181,8 @@ STORAGES = {
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 # Uploads land in the data directory, a volume: never in the read-only image,
-# kept across restarts and a switch of image, and in the backups. A project
-# whose default storage is elsewhere (S3, say) keeps its own.
+# kept across restarts and a switch of image. A project whose default storage
+# is elsewhere (S3, say) keeps its own.
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = _base.get("MEDIA_URL") or "media/"
 

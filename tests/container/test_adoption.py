@@ -59,28 +59,41 @@ def test_it_serves_its_own_static_file_hashed_and_compressed(served):
     assert gzip.decompress(compressed.body) == static.body
 
 
-def test_it_answers_the_probes(served):
-    assert served.get("/healthz").status == 200
-    assert served.get("/readyz").status == 200
+def answers_the_probes(stack):
+    return stack.get("/healthz").status == stack.get("/readyz").status == 200
 
 
-def test_it_exports_request_metrics_for_its_own_views(served):
-    served.get("/")
-    port = declared(contract.image(served.image()), "METRICS_PORT")
-    metrics = fetch(served.container(), port, "/metrics")["body"]
-    assert re.search(
-        r'^django_http_requests_total\{method="GET",status="200",view="notes:index"\} '
-        r"[1-9]",
+def page_views(stack, view):
+    """The request counter of the project's own view, from the metrics port."""
+    stack.get("/")
+    port = declared(contract.image(stack.image()), "METRICS_PORT")
+    metrics = fetch(stack.container(), port, "/metrics")["body"]
+    found = re.search(
+        r'^django_http_requests_total\{method="GET",status="200",'
+        rf'view="{view}"\}} (\S+)$',
         metrics,
         flags=re.MULTILINE,
     )
+    return float(found.group(1)) if found else 0
+
+
+def json_records(stack):
+    """The web container's log, every line a JSON object."""
+    stack.get("/")
+    lines = [line for line in stack.container().logs().splitlines() if line.strip()]
+    return [json.loads(line) for line in lines]
+
+
+def test_it_answers_the_probes(served):
+    assert answers_the_probes(served)
+
+
+def test_it_exports_request_metrics_for_its_own_views(served):
+    assert page_views(served, "notes:index") >= 1
 
 
 def test_it_writes_json_logs(served):
-    served.get("/")
-    lines = [line for line in served.container().logs().splitlines() if line.strip()]
-    records = [json.loads(line) for line in lines]
-    assert any(record.get("status") == 200 for record in records)
+    assert any(record.get("status") == 200 for record in json_records(served))
 
 
 def log_in(served):
@@ -141,32 +154,28 @@ def add_notes(served, count):
     python_in(served, script)
 
 
-def test_it_backs_up_and_restores_its_sqlite_database(served):
-    before = served.get("/").text
-    backup = served.compose(
-        "exec",
-        "-T",
-        "web",
-        "python",
-        "manage.py",
-        "backup",
-        "--output",
-        "-",
+def backup(stack):
+    """`manage.py backup` to standard output, as DOCKER.md gives it."""
+    return stack.compose(
+        *("exec", "-T", "web", "python", "manage.py", "backup", "--output", "-"),
         text=False,
     ).stdout
-    add_notes(served, 3)
-    assert served.get("/").text != before
-    served.compose(
-        "exec",
-        "-T",
-        "web",
-        "python",
-        "manage.py",
-        "restore",
-        "-",
-        input=backup,
+
+
+def restore(stack, copy):
+    stack.compose(
+        *("exec", "-T", "web", "python", "manage.py", "restore", "-"),
+        input=copy,
         text=False,
     )
+
+
+def test_it_backs_up_and_restores_its_sqlite_database(served):
+    before = served.get("/").text
+    copy = backup(served)
+    add_notes(served, 3)
+    assert served.get("/").text != before
+    restore(served, copy)
     assert served.get("/").text == before
 
 
@@ -239,9 +248,15 @@ def stored(stack):
 
 def test_a_packaged_project_on_django_lts_keeps_its_uploads(packaged):
     """Served in one image, restarted, then switched to the other: the same
-    upload each time, from the data volume."""
+    upload each time, from the data volume; then the probes, metrics, logs
+    and a backup restored, in the image it was switched to."""
     first, *others = contract.variants()
-    stack = ComposeProject(first, project=new_name("packaged"), directory=packaged)
+    stack = ComposeProject(
+        first,
+        project=new_name("packaged"),
+        directory=packaged,
+        env={"LOG_FORMAT": "json"},
+    )
     try:
         stack.up()
         version = python_in(stack, "import django; print(django.get_version())")
@@ -273,6 +288,18 @@ def test_a_packaged_project_on_django_lts_keeps_its_uploads(packaged):
         for other in others:
             stack.up(other)
             assert stored(stack) == (path, content)
-            assert stack.get("/readyz").status == 200
+        # And the rest, in the image it was switched to.
+        assert answers_the_probes(stack)
+        assert page_views(stack, "catalog:index") >= 1
+        assert any(record.get("status") == 200 for record in json_records(stack))
+        copy = backup(stack)
+        python_in(
+            stack,
+            "from shop.catalog.models import Product; Product.objects.all().delete()",
+        )
+        assert adopted.CATALOGUE.format(count=0) in stack.get("/").text
+        restore(stack, copy)
+        assert adopted.CATALOGUE.format(count=1) in stack.get("/").text
+        assert stored(stack) == (path, content)
     finally:
         stack.down(volumes=True)
