@@ -58,10 +58,10 @@ def project_settings(path=FILE, manage_py=ROOT / "manage.py"):
     if value := os.environ.get(name, "").strip() or read(path).get(name):
         return value
     try:
-        tree = ast.parse(manage_py.read_bytes(), filename=str(manage_py))
+        nodes = ast.walk(ast.parse(manage_py.read_bytes(), filename=str(manage_py)))
     except (OSError, SyntaxError):
-        tree = ast.Module(body=[], type_ignores=[])
-    for node in ast.walk(tree):
+        nodes = ()
+    for node in nodes:
         match node:
             case ast.Call(
                 func=ast.Attribute(attr="setdefault"),

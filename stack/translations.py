@@ -41,11 +41,12 @@ def unused_catalogues(root, kept):
 def main(root):
     from django.conf import settings
 
-    removed = unused_catalogues(root, kept_locales(settings))
+    kept = kept_locales(settings)
+    removed = unused_catalogues(root, kept)
     for path in removed:
         path.unlink()
     print(
-        f"translations: kept {', '.join(sorted(kept_locales(settings)))}; "
+        f"translations: kept {', '.join(sorted(kept))}; "
         f"removed {len(removed)} catalogues of other languages"
     )
 

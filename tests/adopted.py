@@ -150,22 +150,34 @@ def commit(directory, message):
     )
 
 
-def copy_stack(directory, *answers):
-    """`copier copy` from this checkout, its defaults taken but for
-    `answers` (NAME=VALUE)."""
-    run(
-        *(sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref=HEAD"),
-        *(f"--data={answer}" for answer in answers),
-        *(str(ROOT), str(directory)),
+def copier(*args, check=True, cwd=ROOT):
+    """copier, run by this interpreter with no terminal to ask on: what it
+    would ask is an error."""
+    return run(
+        *(sys.executable, "-m", "copier", *args),
+        input="",
+        check=check,
+        cwd=cwd,
         timeout=120,
     )
-    return directory
+
+
+def copy_stack(directory, *answers, template=ROOT, ref="HEAD", check=True):
+    """`copier copy` from this checkout (or `template` at `ref`), its
+    defaults taken but for `answers` (NAME=VALUE); copier's result."""
+    return copier(
+        *("copy", "--defaults", f"--vcs-ref={ref}"),
+        *(f"--data={answer}" for answer in answers),
+        *(str(template), str(directory)),
+        check=check,
+    )
 
 
 def apply_stack(directory, *answers, sources=("requirements.in",)):
     """The stack copied, then the project's requirements (`sources`)
     compiled with the stack's own."""
-    compile_requirements(copy_stack(directory, *answers), sources)
+    copy_stack(directory, *answers)
+    compile_requirements(directory, sources)
     return directory
 
 

@@ -2,8 +2,6 @@
 project, applied from this checkout to one made by `startproject`."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -23,7 +21,8 @@ CLOCK_ANSWERS = {
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     directory = tmp_path_factory.mktemp("template") / "mysite"
-    return adopted.copy_stack(adopted.startproject(directory))
+    adopted.copy_stack(adopted.startproject(directory))
+    return directory
 
 
 def test_it_gives_the_stack_and_the_projects_facts(project):
@@ -78,15 +77,7 @@ def test_the_clocks_dockerignore_is_the_stacks_and_its_own_tooling(project):
 
 
 def test_a_bad_answer_is_refused_with_the_reason(tmp_path):
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref=HEAD"),
-            *("--data=project_name=My Site", str(ROOT), str(tmp_path / "out")),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = adopted.copy_stack(tmp_path / "out", "project_name=My Site", check=False)
     assert result.returncode != 0
     assert "lower case letters, digits and hyphens" in result.stderr
     assert not (tmp_path / "out" / "stack.env").exists()
@@ -95,16 +86,7 @@ def test_a_bad_answer_is_refused_with_the_reason(tmp_path):
 def test_a_file_of_the_projects_own_is_never_overwritten_unasked(tmp_path):
     own = b"# the team's own\n.git\n"
     (tmp_path / ".dockerignore").write_bytes(own)
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref=HEAD"),
-            *(str(ROOT), str(tmp_path)),
-        ],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    result = adopted.copy_stack(tmp_path, check=False)
     assert result.returncode != 0
     assert "conflict" in result.stderr and ".dockerignore" in result.stderr
     assert (tmp_path / ".dockerignore").read_bytes() == own
@@ -125,11 +107,7 @@ def test_an_update_merges_the_new_stack_and_keeps_the_teams_edits(tmp_path):
     adopted.git(tmp_path, "clone", "--quiet", str(ROOT), str(template))
     adopted.git(template, "tag", "v1")
     project = adopted.startproject(tmp_path / "mysite")
-    adopted.run(
-        *(sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref=v1"),
-        *(str(template), str(project)),
-        timeout=120,
-    )
+    adopted.copy_stack(project, template=template, ref="v1")
     adopted.commit(project, "The container stack, v1")
     # The team's own work after adopting: a view of its own, a setting changed.
     adopted.edit(
@@ -164,12 +142,7 @@ def test_an_update_merges_the_new_stack_and_keeps_the_teams_edits(tmp_path):
         "# A line the next version changes: the images copy the source as it is",
     )
     release(template, "v2", stack_edits)
-    result = adopted.run(
-        *(sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref=v2"),
-        str(project),
-        timeout=120,
-        cwd=project,
-    )
+    result = adopted.copier("update", "--defaults", "--vcs-ref=v2", cwd=project)
     assert "conflict" not in result.stderr.lower(), result.stderr
     listed = adopted.tree(project)
     assert not [f for f in listed if f.endswith(".rej")]
